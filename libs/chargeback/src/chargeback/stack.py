@@ -1,0 +1,205 @@
+"""The whole platform on one machine: real parts (embedded where no URL is set) + four services.
+
+`chargeback up`, the end-to-end tests and the benchmarks all start the platform
+through `Stack`, so what the tests prove is what a newcomer runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from chargeback.auth import KeyStore
+from chargeback.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess, free_port
+from chargeback.settings import InfraSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+DEFAULT_PRICE_BOOK = REPO_ROOT / "contracts" / "pricebooks" / "example.yaml"
+DEFAULT_BUDGETS = REPO_ROOT / "services" / "budget-monitor" / "demo-budgets.yaml"
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    module: str
+    env_prefix: str
+    default_port: int
+
+
+SERVICES = (
+    ServiceSpec("metering", "metering", "METERING_", 8001),
+    ServiceSpec("rating", "rating", "RATING_", 8002),
+    ServiceSpec("billing", "billing", "BILLING_", 8003),
+    ServiceSpec("budget-monitor", "budget_monitor", "BUDGET_MONITOR_", 8004),
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class StackConfig:
+    run_dir: Path
+    infra: InfraSettings = field(default_factory=InfraSettings)
+    price_book: Path = DEFAULT_PRICE_BOOK
+    budgets_file: Path = DEFAULT_BUDGETS
+    fixed_ports: bool = False  # the documented default ports (make run); tests use free ones
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Stack:
+    config: StackConfig
+    kafka: str = ""
+    redis: str = ""
+    database: str = ""
+    budgets_database: str = ""
+    ports: dict[str, int] = field(default_factory=dict)
+    finance_key: str = ""
+    emitter_key: str = ""
+    processes: dict[str, ManagedProcess] = field(default_factory=dict)
+    _embedded: list[EmbeddedBroker | EmbeddedRedis] = field(default_factory=list)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    @property
+    def keys_file(self) -> Path:
+        """Keys named by CHARGEBACK_KEYS_FILE, else the run's own (demo keys only)."""
+        if os.environ.get("CHARGEBACK_KEYS_FILE"):
+            return self.config.infra.chargeback_keys_file
+        return self.config.run_dir / "keys.json"
+
+    def start(self, progress: Progress = lambda _msg: None) -> Stack:
+        try:
+            self._start_parts(progress)
+            self._make_demo_keys()
+            for spec in SERVICES:
+                progress(f"starting {spec.name}")
+                self.start_service(spec.name)
+            for spec in SERVICES:
+                self.wait_ready(spec.name)
+                progress(f"{spec.name} ready at {self.url(spec.name)}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_parts(self, progress: Progress) -> None:
+        infra, logs = self.config.infra, self.config.run_dir / "logs"
+        self.config.run_dir.mkdir(parents=True, exist_ok=True)
+        if infra.kafka_bootstrap_servers:
+            self.kafka = infra.kafka_bootstrap_servers
+        else:
+            progress("starting embedded Kafka-protocol broker (Tansu)")
+            broker = EmbeddedBroker(log_path=logs / "broker.log").start()
+            self._embedded.append(broker)
+            self.kafka = broker.bootstrap_servers
+        if infra.redis_url:
+            self.redis = infra.redis_url
+        else:
+            progress("starting embedded Redis")
+            redis = EmbeddedRedis(log_path=logs / "redis.log").start()
+            self._embedded.append(redis)
+            self.redis = redis.url
+        if infra.database_url:
+            self.database = self.budgets_database = infra.database_url
+        else:
+            # One SQLite file per writing service: SQLite serialises writers per file.
+            ledger, budgets = self.config.run_dir / "ledger.db", self.config.run_dir / "budgets.db"
+            if not infra.kafka_bootstrap_servers:
+                # The embedded broker keeps nothing across restarts, so the positions in an
+                # old demo ledger would point past the end of the new, empty log.
+                ledger.unlink(missing_ok=True)
+            self.database = f"sqlite:///{ledger}"
+            self.budgets_database = f"sqlite:///{budgets}"
+        for spec in SERVICES:
+            port = spec.default_port if self.config.fixed_ports else 0
+            self.ports[spec.name] = port if port and _port_free(port) else free_port()
+
+    def _make_demo_keys(self) -> None:
+        if not os.environ.get("CHARGEBACK_KEYS_FILE"):
+            self.keys_file.unlink(missing_ok=True)  # last run's demo keys die with it
+        store = KeyStore(self.keys_file)
+        self.finance_key, _ = store.create("finance", name="demo finance")
+        self.emitter_key, _ = store.create("emitter", name="demo emitter", sources=("*",))
+
+    def service_env(self, name: str) -> dict[str, str]:
+        spec = next(s for s in SERVICES if s.name == name)
+        env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka,
+            "REDIS_URL": self.redis,
+            "DATABASE_URL": self.database,
+            "CHARGEBACK_KEYS_FILE": str(self.keys_file),
+            "PYTHONUNBUFFERED": "1",
+            f"{spec.env_prefix}PORT": str(self.ports[name]),
+            "RATING_PRICE_BOOK": str(self.config.price_book),
+            "BUDGET_MONITOR_BUDGETS_FILE": str(self.config.budgets_file),
+            "BUDGET_MONITOR_DATABASE_URL": self.budgets_database,
+            "BILLING_BUDGET_MONITOR_URL": self.url("budget-monitor"),
+        }
+        env.update(self.config.extra_env.get(name, {}))
+        return env
+
+    def start_service(self, name: str) -> ManagedProcess:
+        spec = next(s for s in SERVICES if s.name == name)
+        process = ManagedProcess(
+            name,
+            [sys.executable, "-m", spec.module],
+            env=self.service_env(name),
+            log_path=self.config.run_dir / "logs" / f"{name}.log",
+        ).start()
+        self.processes[name] = process
+        return process
+
+    def wait_ready(self, name: str, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        url = f"{self.url(name)}/readyz"
+        while time.monotonic() < deadline:
+            if not self.processes[name].alive():
+                raise RuntimeError(f"{name} exited during start-up:\n{self.log_tail(name)}")
+            try:
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} not ready after {timeout:.0f}s:\n{self.log_tail(name)}")
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        path = self.config.run_dir / "logs" / f"{name}.log"
+        if not path.exists():
+            return "(no log)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+        self.processes.clear()
+        for part in reversed(self._embedded):
+            part.stop()
+        self._embedded.clear()
+
+    def __enter__(self) -> Stack:
+        """`with Stack(config).start() as stack:` stops everything on the way out."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
