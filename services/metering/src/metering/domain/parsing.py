@@ -1,0 +1,96 @@
+"""CloudEvents in, `UsageEvent`s (or precise errors) out. No I/O: the caller reads the body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from pydantic import ValidationError
+
+from chargeback.contracts import UsageEvent
+from metering.domain.refusals import MAX_ERRORS_PER_EVENT, EventError, InvalidEvents, kind_of
+
+CE_HEADER_PREFIX = "ce-"
+
+
+def readable_id(raw: object) -> str | None:
+    """The event's id, if the emitter sent one we can show back."""
+    if isinstance(raw, Mapping):
+        found = raw.get("id")
+        if isinstance(found, str):
+            return found[:256]
+    return None
+
+
+def validate_event(raw: object, index: int) -> UsageEvent | list[EventError]:
+    """One raw CloudEvent (a decoded JSON value) as a `UsageEvent`, or what is wrong with it."""
+    event_id = readable_id(raw)
+    if not isinstance(raw, Mapping):
+        return [EventError(index, None, "", "an event must be a JSON object", "not_an_object")]
+    # `ingesttime` is metering's to set: whatever the emitter sent is ignored, not judged.
+    attributes = {name: value for name, value in raw.items() if name != "ingesttime"}
+    try:
+        event = UsageEvent.model_validate(attributes)
+    except ValidationError as invalid:
+        return [
+            EventError(
+                index, event_id, _dotted(problem["loc"]), _reason(problem), kind_of(problem["type"])
+            )
+            for problem in invalid.errors(include_url=False)[:MAX_ERRORS_PER_EVENT]
+        ]
+    if event.time.tzinfo is None:
+        # The shared model lets an offset-less time through; it would be read as local time.
+        return [
+            EventError(
+                index,
+                event_id,
+                "time",
+                "time must carry a UTC offset, e.g. 2025-01-31T23:59:00Z",
+                "invalid_value",
+            )
+        ]
+    return event.model_copy(update={"time": event.time.astimezone(UTC)})
+
+
+def validate_all(raws: Sequence[object]) -> list[UsageEvent]:
+    """Every event valid, or `InvalidEvents` naming every bad one (all are checked first)."""
+    events: list[UsageEvent] = []
+    errors: list[EventError] = []
+    for index, raw in enumerate(raws):
+        outcome = validate_event(raw, index)
+        if isinstance(outcome, list):
+            errors.extend(outcome)
+        else:
+            events.append(outcome)
+    if errors:
+        raise InvalidEvents(errors)
+    return events
+
+
+def binary_mode_event(headers: Mapping[str, str], media_type: str, data: object) -> dict[str, Any]:
+    """The event of a binary-mode request: attributes from `ce-*` headers, the body as `data`."""
+    attributes: dict[str, Any] = {
+        name.lower()[len(CE_HEADER_PREFIX) :]: unquote(value)  # header values are %-encoded
+        for name, value in headers.items()
+        if name.lower().startswith(CE_HEADER_PREFIX)
+    }
+    attributes["datacontenttype"] = media_type
+    attributes["data"] = data
+    return attributes
+
+
+def stamp_ingest_time(events: Sequence[UsageEvent], now: datetime) -> list[UsageEvent]:
+    """The events as accepted now (UTC); an emitter's own `ingesttime` never survives."""
+    stamp = now.astimezone(UTC)
+    return [event.model_copy(update={"ingesttime": stamp}) for event in events]
+
+
+def _dotted(location: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in location if part != "[key]")
+
+
+def _reason(problem: Mapping[str, Any]) -> str:
+    reason = str(problem["msg"]).removeprefix("Value error, ")
+    return f"key: {reason}" if problem["loc"][-1:] == ("[key]",) else reason

@@ -1,0 +1,1 @@
+"""How events come in: the HTTP API and the usage.ingest validator."""

@@ -1,0 +1,103 @@
+"""POST /v1/events: CloudEvents in (structured, batch or binary mode), 202 once on the log."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from chargeback.auth import ApiKey
+from chargeback.contracts import UsageEvent
+from chargeback.web import Caller, forbid
+from metering import metrics
+from metering.domain.parsing import stamp_ingest_time, validate_all
+from metering.domain.ports import StoreUnavailable
+from metering.domain.refusals import InvalidEvents
+from metering.entrypoints.http_body import Refused, read_raw_events
+from metering.entrypoints.schemas import REQUEST_BODY, IngestAnswer, Ingestion, RefusalAnswer
+from metering.service_layer.ingest import EventsInFlight, NotEnqueued, ingest
+
+router = APIRouter(tags=["ingestion"])
+
+
+@router.post(
+    "/v1/events",
+    status_code=202,
+    response_model=IngestAnswer,
+    openapi_extra={"requestBody": REQUEST_BODY},
+    responses={code: {"model": RefusalAnswer} for code in (400, 403, 413, 415, 503)},
+)
+async def post_events(request: Request, caller: Caller) -> JSONResponse:
+    """Accept usage events; all or nothing: one invalid or forbidden event refuses the request."""
+    started = time.perf_counter()
+    try:
+        answer = await _accept(request, caller, request.app.state.ingestion)
+    except Refused as refused:
+        metrics.REQUESTS.labels(refused.outcome).inc()
+        body = {"detail": refused.detail, "errors": refused.errors}
+        return JSONResponse(body, refused.status, headers=refused.headers)
+    finally:
+        metrics.INGEST_SECONDS.observe(time.perf_counter() - started)
+    metrics.REQUESTS.labels("accepted").inc()
+    return JSONResponse(answer.model_dump(), 202)
+
+
+async def _accept(request: Request, caller: ApiKey, ingestion: Ingestion) -> IngestAnswer:
+    if caller.role not in ("emitter", "finance"):
+        metrics.REQUESTS.labels("forbidden").inc()
+        raise forbid(f"role {caller.role!r} may not ingest usage events")
+    raws = await read_raw_events(request, ingestion.limits)
+    metrics.BATCH_EVENTS.observe(len(raws))
+    try:
+        events = validate_all(raws)
+    except InvalidEvents as invalid:
+        _count_invalid(invalid)
+        raise Refused(
+            400,
+            "invalid_event",
+            f"request refused, nothing enqueued: {invalid}",
+            [error.public() for error in invalid.errors],
+        ) from None
+    _authorize_sources(caller, events)
+    events = stamp_ingest_time(events, datetime.now(UTC))
+    try:
+        sorting = await ingest(
+            events, store=ingestion.store, publisher=ingestion.publisher, policy=ingestion.policy
+        )
+    except EventsInFlight as busy:
+        raise Refused(503, "unavailable", str(busy), headers={"Retry-After": "1"}) from None
+    except (NotEnqueued, StoreUnavailable) as failed:
+        raise Refused(
+            503, "unavailable", f"nothing enqueued, retry: {failed}", headers={"Retry-After": "5"}
+        ) from None
+    metrics.ACCEPTED.labels("http").inc(len(sorting.new))
+    metrics.DUPLICATES.labels("http").inc(len(sorting.duplicates))
+    return IngestAnswer(
+        accepted=len(sorting.new),
+        duplicates=len(sorting.duplicates),
+        duplicate_ids=[event.id for event in sorting.duplicates],
+    )
+
+
+def _authorize_sources(caller: ApiKey, events: list[UsageEvent]) -> None:
+    forbidden = [(i, e.source) for i, e in enumerate(events) if not caller.may_emit_for(e.source)]
+    if not forbidden:
+        return
+    metrics.REQUESTS.labels("forbidden").inc()
+    metrics.REFUSED.labels("http", "forbidden_source").inc(len(forbidden))
+    named = "; ".join(f"event {i} has source {source!r}" for i, source in forbidden[:10])
+    more = f" (and {len(forbidden) - 10} more)" if len(forbidden) > 10 else ""
+    raise forbid(
+        f"this key may not emit for these sources, nothing enqueued: {named}{more}; "
+        f"it may emit for {', '.join(caller.sources) or 'no source'}"
+    )
+
+
+def _count_invalid(invalid: InvalidEvents) -> None:
+    first_kind: dict[int, str] = {}
+    for error in invalid.errors:
+        first_kind.setdefault(error.index, error.kind)
+    for kind in first_kind.values():
+        metrics.REFUSED.labels("http", kind).inc()
