@@ -1,0 +1,1 @@
+"""Rating's I/O: price-book files."""

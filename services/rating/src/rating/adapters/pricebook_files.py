@@ -1,0 +1,105 @@
+"""Price books from YAML files, validated against `contracts/schemas/pricebook.schema.json`."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, ValidationError
+
+from rating.adapters.yaml_documents import load_yaml
+from rating.domain import PriceBook, PriceBookCatalog, PriceBookInvalid, Problem
+from rating.domain.building import build_price_book
+from rating.domain.documents import child, semantic_problems
+
+SCHEMA_PATH = Path("contracts/schemas/pricebook.schema.json")
+PRICE_BOOK_SUFFIXES = (".yaml", ".yml")
+
+
+def find_schema(start: Path = Path(__file__)) -> Path:
+    """The schema in the repository's `contracts/` (the single source of truth)."""
+    for folder in start.resolve().parents:
+        candidate = folder / SCHEMA_PATH
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{SCHEMA_PATH} not found above {start}")
+
+
+@lru_cache
+def validator() -> Draft202012Validator:
+    schema = json.loads(find_schema().read_text())
+    Draft202012Validator.check_schema(schema)
+    # `format` stays an annotation; calendar checks are the domain's (`semantic_problems`).
+    return Draft202012Validator(schema)
+
+
+def _problems(error: ValidationError) -> list[Problem]:
+    """One problem per field: a missing or unexpected field is named in its own path."""
+    if error.validator == "required":
+        missing = [n for n in error.validator_value if error.message.startswith(f"{n!r} ")]
+        return [Problem(child(error.json_path, n), "required field is missing") for n in missing]
+    if error.validator == "additionalProperties" and error.validator_value is False:
+        allowed = sorted(error.schema.get("properties", {}))
+        return [
+            Problem(
+                child(error.json_path, name), f"unexpected field; allowed: {', '.join(allowed)}"
+            )
+            for name in error.instance
+            if name not in allowed
+        ]
+    if error.validator in ("oneOf", "not"):
+        message = error.schema.get(f"x-{error.validator}-message")
+        if message:
+            return [Problem(error.json_path, message)]
+    is_number = isinstance(error.instance, int | float) and not isinstance(error.instance, bool)
+    if error.validator == "type" and is_number and "string" in str(error.validator_value):
+        reason = f'{error.instance!r} is a number; quote it ("{error.instance}") so it is exact'
+        return [Problem(error.json_path, reason)]
+    return [Problem(error.json_path, error.message)]
+
+
+def document_problems(document: Any) -> list[Problem]:
+    """Every problem of a parsed document: schema violations, then semantic ones."""
+    found = [problem for error in validator().iter_errors(document) for problem in _problems(error)]
+    found.sort(key=lambda problem: problem.path)
+    # One reason per field is enough: semantic checks only speak where the schema did not.
+    flagged = {problem.path for problem in found}
+    return found + [p for p in semantic_problems(document) if p.path not in flagged]
+
+
+def parse_price_book(text: str, *, source: str = "<text>") -> PriceBook:
+    """A price book from YAML text, or `PriceBookInvalid` listing every problem."""
+    try:
+        document = load_yaml(text)
+    except yaml.YAMLError as error:
+        raise PriceBookInvalid(source, [Problem("$", f"not valid YAML: {error}")]) from None
+    problems = document_problems(document)
+    if problems:
+        raise PriceBookInvalid(source, problems)
+    return build_price_book(document)
+
+
+def load_catalog(path: Path) -> PriceBookCatalog:
+    """One file, or a directory whose `*.yaml`/`*.yml` files are the versions."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in PRICE_BOOK_SUFFIXES)
+        if not files:
+            raise PriceBookInvalid(str(path), [Problem("$", "no *.yaml price-book files here")])
+    elif path.is_file():
+        files = [path]
+    else:
+        raise FileNotFoundError(f"price book {path} does not exist")
+    books: list[PriceBook] = []
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            books.append(parse_price_book(file.read_text(), source=str(file)))
+        except PriceBookInvalid as invalid:
+            prefix = f"{file.name}: " if len(files) > 1 else ""
+            problems.extend(Problem(prefix + p.path, p.reason) for p in invalid.problems)
+    if problems:
+        raise PriceBookInvalid(str(path), problems)
+    return PriceBookCatalog(books)

@@ -1,0 +1,1 @@
+"""How rating is driven: the batch consumer on usage.events, the HTTP API."""

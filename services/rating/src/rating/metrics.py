@@ -1,0 +1,52 @@
+"""Every Prometheus metric of the rating service, named once."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+EVENTS_CONSUMED = Counter(
+    "rating_events_consumed_total",
+    "Records of usage.events applied (rated + rejected; a batch redone counts once)",
+)
+EVENTS_RATED = Counter("rating_events_rated_total", "Usage events priced into usage.rated")
+EVENTS_REJECTED = Counter(
+    "rating_events_rejected_total",
+    "Usage events sent to usage.rejected, by reason (duplicate: already charged)",
+    ["reason"],
+)
+BATCH_FAILURES = Counter(
+    "rating_batch_failures_total",
+    "Batches that failed (broker or Redis away) and were rated again from the stored state",
+)
+COMMITS_FENCED = Counter(
+    "rating_commits_fenced_total",
+    "Partition batches refused because the stored offset had moved (another worker, a replay)",
+)
+COMMITS_STALE = Counter(
+    "rating_commits_stale_total",
+    "Partition batches rated again because an event was charged meanwhile elsewhere",
+)
+CONSUMER_LAG = Gauge(
+    "rating_consumer_lag", "Records of usage.events not yet rated, per partition", ["partition"]
+)
+PRICE_BOOK_GENERATION = Gauge(
+    "rating_price_book_generation", "Publications of price-book versions this worker has loaded"
+)
+PRICE_BOOKS_PUBLISHED = Counter(
+    "rating_price_books_published_total", "Price-book versions published through this worker"
+)
+BATCH_SIZE = Histogram(
+    "rating_batch_size",
+    "Records rated per batch",
+    buckets=(1, 10, 50, 100, 250, 500, 1000, 2000, 5000),
+)
+BATCH_SECONDS = Histogram(
+    "rating_batch_seconds",
+    "Seconds to load state, rate a batch, have it acknowledged by the broker and commit it",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+RATING_LATENCY = Histogram(
+    "rating_latency_seconds",
+    "Seconds from an event's acceptance by metering (ingesttime) to its charge being published",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)

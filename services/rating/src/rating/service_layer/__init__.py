@@ -1,0 +1,1 @@
+"""Rating's use cases, between the Kafka records and the domain."""
