@@ -1,0 +1,1 @@
+"""Billing's I/O: the SQL ledger."""

@@ -1,0 +1,121 @@
+"""The one composition root: the billing app (API, usage.rated consumer, scheduler)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from billing.adapters.config_files import load_costs, load_customers
+from billing.adapters.ledger import SqlBooks, SqlLedger, make_engine
+from billing.entrypoints.http import accounting, costs, customers, documents, exports, invoices
+from billing.entrypoints.ledger_consumer import LedgerWriter, report_lag
+from billing.entrypoints.scheduler import finalize_periodically
+from billing.settings import EMBEDDED_DATABASE_URL, BillingSettings
+from chargeback.auth import KeyStore
+from chargeback.consumer import BatchConsumer, ConsumerConfig
+from chargeback.contracts import Topics
+from chargeback.kafka import ensure_topics
+from chargeback.settings import InfraSettings
+from chargeback.web import attach_keys, operations_router
+
+READY_TIMEOUT_S = 2.0
+log = logging.getLogger(__name__)
+
+
+def build_app(
+    settings: BillingSettings,
+    *,
+    infra: InfraSettings,
+    keys: KeyStore,
+    engine: Engine | None = None,
+    start_consumer: bool = True,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The app; it connects only when started (its lifespan), never here.
+
+    At start it migrates the ledger, loads customer settings and service costs from
+    their files, starts the usage.rated consumer and the finalization scheduler.
+    """
+    owns_engine = engine is None
+    engine = (
+        engine if engine is not None else make_engine(infra.database_url or EMBEDDED_DATABASE_URL)
+    )
+    ledger = SqlLedger(engine, clock=clock) if clock else SqlLedger(engine)
+    books = SqlBooks(engine, clock=clock) if clock else SqlBooks(engine)
+    consumer = _consumer(settings, infra, ledger) if start_consumer else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(_prepare, settings, ledger, books)
+        tasks = []
+        if consumer is not None:
+            await ensure_topics(consumer.config.bootstrap)
+            await consumer.start()
+            tasks.append(asyncio.create_task(report_lag(consumer), name="billing-lag"))
+        if settings.finalize_every_s > 0:
+            scheduler = finalize_periodically(ledger, books, settings)
+            tasks.append(asyncio.create_task(scheduler, name="billing-finalize"))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if consumer is not None:
+                await consumer.stop()
+            if owns_engine:
+                engine.dispose()
+
+    async def ready() -> bool:
+        if consumer is not None and not consumer.running:
+            return False
+        try:
+            await asyncio.wait_for(asyncio.to_thread(ledger.ping), READY_TIMEOUT_S)
+        except Exception:
+            return False
+        return True
+
+    app = FastAPI(title="billing", version="0.1.0", lifespan=lifespan)
+    attach_keys(app, keys)
+    app.state.settings = settings
+    app.state.ledger = ledger
+    app.state.books = books
+    app.state.consumer = consumer
+    app.include_router(operations_router(ready))
+    for module in (invoices, documents, accounting, costs, customers, exports):
+        app.include_router(module.router)
+    from billing import dashboard  # the billing-ops page at /dashboard/ and its read API
+
+    dashboard.install(app)
+    return app
+
+
+def _prepare(settings: BillingSettings, ledger: SqlLedger, books: SqlBooks) -> None:
+    """Migrate the ledger, then load the settings files (API-set values are kept)."""
+    ledger.create_schema()
+    source = settings.customers_source()
+    if source is not None:
+        stored = ledger.save_customers(load_customers(source), source="file")
+        log.info("customer settings from %s: %d stored", source, stored)
+    if settings.costs_file is not None:
+        stored = books.save_costs(load_costs(settings.costs_file), source="file")
+        log.info("service costs from %s: %d stored", settings.costs_file, stored)
+
+
+def _consumer(settings: BillingSettings, infra: InfraSettings, ledger: SqlLedger) -> BatchConsumer:
+    writer = LedgerWriter(ledger, group=settings.consumer_group)
+    config = ConsumerConfig(
+        bootstrap=infra.require_kafka(),
+        topic=Topics.RATED,
+        group_id=settings.consumer_group,
+        max_records=settings.consumer_max_records,
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+    )
+    return BatchConsumer(config, positions=writer.positions, handle=writer.handle)

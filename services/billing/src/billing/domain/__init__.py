@@ -1,0 +1,1 @@
+"""Billing's pure domain (no I/O): periods, ledger batches, documents, journal, costs."""

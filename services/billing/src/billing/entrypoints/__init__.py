@@ -1,0 +1,1 @@
+"""Billing's entry points: the usage.rated consumer and the HTTP API."""

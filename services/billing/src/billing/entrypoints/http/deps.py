@@ -1,0 +1,102 @@
+"""Dependencies of the invoice routes: the ledger, and who may read which customer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from pydantic import TypeAdapter, ValidationError
+
+from billing.adapters.ledger import SqlBooks, SqlLedger
+from billing.domain.periods import InvalidPeriodError, Period
+from billing.settings import BillingSettings
+from chargeback.auth import ApiKey
+from chargeback.contracts.types import Identifier
+from chargeback.web import Caller, forbid
+
+_IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
+
+
+def get_ledger(request: Request) -> SqlLedger:
+    ledger: SqlLedger = request.app.state.ledger
+    return ledger
+
+
+def get_books(request: Request) -> SqlBooks:
+    books: SqlBooks = request.app.state.books
+    return books
+
+
+def get_settings(request: Request) -> BillingSettings:
+    settings: BillingSettings = request.app.state.settings
+    return settings
+
+
+Ledger = Annotated[SqlLedger, Depends(get_ledger)]
+Books = Annotated[SqlBooks, Depends(get_books)]
+Settings = Annotated[BillingSettings, Depends(get_settings)]
+
+
+def finance_only(caller: ApiKey, what: str) -> None:
+    """403 (counted) unless the key is finance's; checked before any work."""
+    if caller.role != "finance":
+        raise forbid(f"role {caller.role!r} may not {what}; needs finance")
+
+
+def scope_customer(caller: ApiKey, customer: str | None) -> str | None:
+    """The customer a listing is limited to: a customer key sees only its own."""
+    if caller.role == "finance":
+        return customer
+    if caller.role != "customer":
+        raise forbid(f"role {caller.role!r} may not read billing; needs customer or finance")
+    if customer is not None and customer != caller.customer:
+        raise forbid("a customer key may read only its own customer's documents")
+    return caller.customer
+
+
+def may_read(caller: ApiKey, customer: str) -> None:
+    """403 (counted) unless the key may read this customer's billing; checked before any work."""
+    if caller.role not in ("customer", "finance"):
+        raise forbid(f"role {caller.role!r} may not read invoices; needs customer or finance")
+    if not caller.may_read_customer(customer):
+        raise forbid("a customer key may read only its own customer's invoices")
+
+
+def valid_identifier(value: str, *, field: str) -> str:
+    try:
+        return _IDENTIFIER.validate_python(value)
+    except ValidationError:
+        raise HTTPException(
+            422,
+            f"{field} must be 1-128 characters of letters, digits and ._:- "
+            f"starting with a letter or digit, got {value[:40]!r}",
+        ) from None
+
+
+def valid_period(value: str) -> Period:
+    try:
+        return Period.parse(value)
+    except InvalidPeriodError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def page_limit(limit: int | None, settings: BillingSettings, default: int = 100) -> int:
+    if limit is None:
+        return min(default, settings.max_page_size)
+    if limit > settings.max_page_size:
+        raise HTTPException(422, f"limit must be at most {settings.max_page_size}, got {limit}")
+    return limit
+
+
+__all__ = [
+    "Books",
+    "Caller",
+    "Ledger",
+    "Settings",
+    "finance_only",
+    "may_read",
+    "page_limit",
+    "scope_customer",
+    "valid_identifier",
+    "valid_period",
+]

@@ -1,0 +1,148 @@
+"""Invoices and statements, listed and one by one; credit notes that correct them."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from billing.adapters.ledger.credit_notes import UnknownDocumentError
+from billing.domain.credit_notes import CreditNoteError, CreditRequest
+from billing.domain.invoices import DOCUMENT_TYPES, build_document
+from billing.entrypoints.http.deps import (
+    Books,
+    Caller,
+    Ledger,
+    Settings,
+    finance_only,
+    may_read,
+    page_limit,
+    scope_customer,
+    valid_identifier,
+    valid_period,
+)
+from billing.entrypoints.http.schemas import DocumentPagePublic, DocumentPublic
+from billing.service_layer.statements import DocumentView, customer_settings
+from chargeback.contracts.types import ExactDecimal, Identifier
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/v1/documents")
+async def list_documents(
+    caller: Caller,
+    ledger: Ledger,
+    books: Books,
+    settings: Settings,
+    customer: Annotated[str | None, Query(max_length=256)] = None,
+    period: Annotated[str | None, Query(max_length=32)] = None,
+    status: Literal["draft", "finalized"] | None = None,
+    type: Annotated[str | None, Query(max_length=32, description="document type")] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentPagePublic:
+    """Documents by customer, period, status and type; drafts come on the first page."""
+    customer = scope_customer(caller, customer)
+    if customer is not None:
+        customer = valid_identifier(customer, field="customer")
+    month = str(valid_period(period)) if period is not None else None
+    if type is not None and type not in DOCUMENT_TYPES:
+        raise HTTPException(422, f"type must be one of {', '.join(DOCUMENT_TYPES)}, got {type!r}")
+    size = page_limit(limit, settings)
+    views: list[DocumentView] = []
+    stored = []
+    if status in (None, "finalized"):
+        stored = await asyncio.to_thread(
+            books.documents,
+            customer=customer,
+            period=month,
+            document_type=type,
+            after=after,
+            limit=size,
+        )
+        for d in stored:
+            settings_of, _ = await asyncio.to_thread(customer_settings, ledger, d.document.customer)
+            views.append(DocumentView(d.document, settings_of, d))
+    if status in (None, "draft") and after == 0 and type != "credit_note":
+        views += await asyncio.to_thread(_drafts, ledger, books, customer, month, type, size)
+    return DocumentPagePublic(
+        documents=[DocumentPublic.of(v) for v in views],
+        next_after=stored[-1].id if len(stored) == size else None,
+    )
+
+
+def _drafts(
+    ledger: Ledger,
+    books: Books,
+    customer: str | None,
+    period: str | None,
+    type: str | None,
+    limit: int,
+) -> list[DocumentView]:
+    views = []
+    for key in books.open_drafts(customer=customer, period=period, limit=limit):
+        settings_of, _ = customer_settings(ledger, key.customer)
+        if type is not None and settings_of.statement != type:
+            continue
+        month = valid_period(key.period)
+        lines = [
+            ln for ln in ledger.draft_lines(key.customer, month) if ln.currency == key.currency
+        ]
+        document = build_document(
+            customer=key.customer,
+            period=month,
+            currency=key.currency,
+            lines=lines,
+            document_type=settings_of.statement,
+        )
+        views.append(DocumentView(document, settings_of, None))
+    return views
+
+
+@router.get("/v1/documents/{number}")
+async def one_document(caller: Caller, ledger: Ledger, books: Books, number: str) -> DocumentPublic:
+    """A finalized document with its frozen lines, by number (e.g. INV-000042)."""
+    scope_customer(caller, None)  # emitters: 403 before any lookup
+    stored = await asyncio.to_thread(books.document, number[:32])
+    if stored is None:
+        raise HTTPException(404, f"no document numbered {number[:32]!r}")
+    may_read(caller, stored.document.customer)
+    settings_of, _ = await asyncio.to_thread(customer_settings, ledger, stored.document.customer)
+    return DocumentPublic.of(DocumentView(stored.document, settings_of, stored))
+
+
+class CreditLineCreate(BaseModel):
+    service: Identifier
+    amount: ExactDecimal
+    description: Annotated[str, Field(max_length=512)] = ""
+
+
+class CreditNoteCreate(BaseModel):
+    invoice: Annotated[str, Field(min_length=1, max_length=32, description="number corrected")]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    lines: Annotated[list[CreditLineCreate], Field(min_length=1, max_length=100)]
+
+
+@router.post("/v1/credit-notes", status_code=201)
+async def create_credit_note(
+    caller: Caller, ledger: Ledger, books: Books, body: CreditNoteCreate
+) -> DocumentPublic:
+    """A credit note correcting a finalized invoice; numbered in its own series."""
+    finance_only(caller, "issue credit notes")
+    requested = [CreditRequest(ln.service, Decimal(ln.amount), ln.description) for ln in body.lines]
+    try:
+        stored = await asyncio.to_thread(
+            books.issue_credit_note,
+            invoice_number=body.invoice,
+            requested=requested,
+            reason=body.reason,
+        )
+    except UnknownDocumentError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except CreditNoteError as exc:
+        raise HTTPException(409, str(exc)) from None
+    settings_of, _ = await asyncio.to_thread(customer_settings, ledger, stored.document.customer)
+    return DocumentPublic.of(DocumentView(stored.document, settings_of, stored))

@@ -1,0 +1,65 @@
+"""Exports of a period: CSV and JSON (billing's columns) and FOCUS 1.2 (CSV), streamed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from billing.adapters.ledger import SqlLedger
+from billing.domain.focus_columns import COLUMNS
+from billing.entrypoints.http.deps import (
+    Caller,
+    Ledger,
+    Settings,
+    scope_customer,
+    valid_identifier,
+    valid_period,
+)
+from billing.service_layer.export_formats import (
+    LEDGER_COLUMNS,
+    csv_chunks,
+    json_chunks,
+    ledger_rows,
+)
+from billing.service_layer.exports import ExportScope, focus_rows
+
+router = APIRouter(prefix="/v1/exports", tags=["exports"])
+MEDIA = {"csv": "text/csv", "focus": "text/csv", "json": "application/json"}
+
+
+def _stream(ledger: SqlLedger, scope: ExportScope, fmt: str) -> Iterator[str]:
+    # One connection for the whole stream; StreamingResponse runs this in a worker thread.
+    with ledger.reading() as conn:
+        rows = focus_rows(conn, scope)
+        if fmt == "focus":
+            yield from csv_chunks(COLUMNS, rows)
+        elif fmt == "csv":
+            yield from csv_chunks(list(LEDGER_COLUMNS), ledger_rows(rows, str(scope.period)))
+        else:
+            yield from json_chunks(ledger_rows(rows, str(scope.period)))
+
+
+@router.get("/{fmt}")
+async def export(
+    caller: Caller,
+    ledger: Ledger,
+    settings: Settings,
+    fmt: Literal["csv", "json", "focus"],
+    period: Annotated[str, Query(max_length=32)],
+    customer: Annotated[str | None, Query(max_length=256)] = None,
+) -> StreamingResponse:
+    """Every document of the period (one customer's, or all for finance), row by row."""
+    customer = scope_customer(caller, customer)
+    if customer is not None:
+        customer = valid_identifier(customer, field="customer")
+    scope = ExportScope(valid_period(period), customer, settings.provider_name)
+    name = f"billing-{fmt}-{scope.period}{'-' + customer if customer else ''}"
+    extension = "json" if fmt == "json" else "csv"
+    return StreamingResponse(
+        _stream(ledger, scope, fmt),
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'},
+    )

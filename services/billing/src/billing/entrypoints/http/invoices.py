@@ -1,0 +1,128 @@
+"""A customer's current document of a period, its finalization, the charges behind it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from billing.entrypoints.http.deps import (
+    Books,
+    Caller,
+    Ledger,
+    Settings,
+    finance_only,
+    may_read,
+    page_limit,
+    valid_identifier,
+    valid_period,
+)
+from billing.entrypoints.http.schemas import ChargePagePublic, ChargePublic, DocumentPublic
+from billing.service_layer.finalization import PeriodNotOverError, finalize_now
+from billing.service_layer.statements import AmbiguousCurrencyError, DocumentView, current_document
+from chargeback.money import MINOR_UNITS
+
+DEFAULT_PAGE_SIZE = 100
+
+router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
+
+
+@router.get("")
+async def current_invoice(
+    caller: Caller,
+    ledger: Ledger,
+    books: Books,
+    settings: Settings,
+    customer: Annotated[str, Query(max_length=256)],
+    period: Annotated[str, Query(max_length=32, description="YYYY-MM in the customer's zone")],
+    currency: Annotated[str | None, Query(max_length=3)] = None,
+) -> DocumentPublic:
+    """The customer's document of the period: frozen once finalized, else the live draft."""
+    may_read(caller, customer)
+    customer = valid_identifier(customer, field="customer")
+    month = valid_period(period)
+    if currency is not None and currency not in MINOR_UNITS:
+        raise HTTPException(422, f"currency {currency!r} is not one the platform bills in")
+    try:
+        view = await asyncio.to_thread(
+            current_document,
+            ledger,
+            books,
+            customer_id=customer,
+            period=month,
+            currency=currency,
+            default_currency=settings.default_currency,
+        )
+    except AmbiguousCurrencyError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return DocumentPublic.of(view)
+
+
+@router.post("/{customer}/{period}/finalize")
+async def finalize_period(
+    caller: Caller, ledger: Ledger, books: Books, settings: Settings, customer: str, period: str
+) -> list[DocumentPublic]:
+    """Finalize the period (and any open one before it): numbered, frozen, posted."""
+    finance_only(caller, "finalize periods")
+    customer = valid_identifier(customer, field="customer")
+    month = valid_period(period)
+    try:
+        numbers = await asyncio.to_thread(
+            finalize_now,
+            ledger,
+            books,
+            customer_id=customer,
+            period=month,
+            now=books.clock(),
+            default_currency=settings.default_currency,
+        )
+    except PeriodNotOverError as exc:
+        raise HTTPException(409, str(exc)) from None
+    views = []
+    for number in numbers:
+        stored = await asyncio.to_thread(books.document, number)
+        state = await asyncio.to_thread(ledger.customer_states, [customer])
+        if stored is not None:
+            views.append(DocumentView(stored.document, state[customer].customer, stored))
+    return [DocumentPublic.of(view) for view in views]
+
+
+@router.get("/{customer}/{period}/charges")
+async def charges_behind_invoice(
+    caller: Caller,
+    ledger: Ledger,
+    settings: Settings,
+    customer: str,
+    period: str,
+    service: str | None = None,
+    meter: str | None = None,
+    limit: Annotated[int | None, Query(ge=1, description="page size (default 100)")] = None,
+    after: Annotated[int, Query(ge=0, description="next_after of the previous page")] = 0,
+) -> ChargePagePublic:
+    """The charges (event ids, exact amounts) billed on a document or one of its lines."""
+    may_read(caller, customer)
+    customer = valid_identifier(customer, field="customer")
+    month = valid_period(period)
+    if service is not None:
+        service = valid_identifier(service, field="service")
+    if meter is not None:
+        meter = valid_identifier(meter, field="meter")
+    limit = page_limit(limit, settings, DEFAULT_PAGE_SIZE)
+    page = await asyncio.to_thread(
+        ledger.charges,
+        customer=customer,
+        period=month,
+        service=service,
+        meter=meter,
+        after=after,
+        limit=limit,
+    )
+    return ChargePagePublic(
+        customer=customer,
+        period=str(month),
+        service=service,
+        meter=meter,
+        charges=[ChargePublic.of(charge) for charge in page],
+        next_after=page[-1].id if len(page) == limit else None,
+    )

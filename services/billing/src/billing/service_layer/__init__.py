@@ -1,0 +1,1 @@
+"""Billing's use cases over the ledger: current documents, finalization, costing, exports."""
