@@ -1,0 +1,25 @@
+"""`python -m budget_monitor`: the budget monitor's API and workers, served by uvicorn."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from budget_monitor.bootstrap import build_app
+from budget_monitor.settings import get_settings
+from chargeback.auth import KeyStore
+from chargeback.logs import configure_logging
+from chargeback.settings import get_infra_settings
+
+
+def main() -> None:
+    settings, infra = get_settings(), get_infra_settings()
+    configure_logging("budget-monitor", infra.log_level)
+    app = build_app(settings, infra=infra, keys=KeyStore(infra.chargeback_keys_file))
+    # A bounded graceful stop: open live feeds must not hold the process up.
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=3
+    )
+
+
+if __name__ == "__main__":
+    main()

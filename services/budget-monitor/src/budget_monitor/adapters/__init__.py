@@ -1,0 +1,1 @@
+"""I/O of the budget monitor: budgets file, Redis state, Kafka, webhooks."""

@@ -1,0 +1,157 @@
+"""The one composition root: the budget monitor's app, built from settings and parts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from budget_monitor.adapters.alert_store import RedisAlertStore
+from budget_monitor.adapters.customer_directory import CustomerDirectory
+from budget_monitor.adapters.delivery_queue import RedisDeliveryQueue
+from budget_monitor.adapters.live import LiveHub, announce_change
+from budget_monitor.adapters.network_guard import NetworkGuard
+from budget_monitor.adapters.spend_store import RedisSpendStore
+from budget_monitor.adapters.sql import SqlBudgets, SqlSubscriptions, make_engine, upgrade
+from budget_monitor.domain import BudgetBook
+from budget_monitor.entrypoints import api, api_alerts, api_status, api_subscriptions
+from budget_monitor.entrypoints.deps import Parts
+from budget_monitor.entrypoints.startup import start_workers
+from budget_monitor.entrypoints.workers import GROUP, WEBHOOK_GROUP, Workers
+from budget_monitor.service_layer.registry import Registry
+from budget_monitor.service_layer.seed import seed
+from budget_monitor.settings import DEFAULT_DATABASE, BudgetMonitorSettings
+from chargeback.auth import KeyStore
+from chargeback.contracts import Topics
+from chargeback.kafka import ensure_topics
+from chargeback.settings import InfraSettings
+from chargeback.web import attach_keys, operations_router
+
+log = logging.getLogger(__name__)
+
+
+def build_app(
+    settings: BudgetMonitorSettings,
+    *,
+    infra: InfraSettings,
+    keys: KeyStore,
+    budgets: BudgetBook | None = None,
+    start_consumers: bool = True,
+) -> FastAPI:
+    """The HTTP app; its lifespan migrates and loads the database, connects Redis and,
+    with `start_consumers`, Kafka. `budgets` seeds like the budgets file would."""
+    url = settings.database_url or infra.database_url or DEFAULT_DATABASE
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(url)
+        redis = Redis.from_url(infra.require_redis(), decode_responses=True)
+        workers: Workers | None = None
+        hub: LiveHub | None = None
+        poll: asyncio.Task[None] | None = None
+        try:
+            await asyncio.to_thread(upgrade, engine)
+            registry = Registry(
+                SqlBudgets(engine), SqlSubscriptions(engine), CustomerDirectory(settings.price_book)
+            )
+            await asyncio.to_thread(seed, registry, settings.budgets_file, budgets)
+            await asyncio.to_thread(registry.load)
+
+            async def reload() -> None:
+                if await registry.refresh() and workers is not None:
+                    workers.request_sweep()
+
+            async def announce() -> None:
+                await reload()
+                await announce_change(redis, registry.revision)
+
+            hub = LiveHub(redis, reload)
+            await hub.start()
+            poll = asyncio.create_task(_poll(reload, settings.reload_interval_s))
+            guard = NetworkGuard(
+                allow_private=_allow_private(settings, infra),
+                allowed_hosts=settings.allowed_hosts(),
+            )
+            parts = Parts(
+                settings,
+                registry,
+                registry.budgets,
+                registry.subscriptions,
+                RedisSpendStore(
+                    redis, topic=Topics.RATED, group=GROUP, seen_ttl_s=settings.seen_ttl_s
+                ),
+                RedisAlertStore(redis, recent_cap=settings.recent_alerts),
+                RedisDeliveryQueue(redis, topic=Topics.ALERTS, group=WEBHOOK_GROUP),
+                guard,
+                hub,
+                announce,
+            )
+            app.state.parts = parts
+            if start_consumers:
+                await ensure_topics(infra.require_kafka())
+                workers = await start_workers(
+                    settings,
+                    infra.require_kafka(),
+                    registry,
+                    parts.spend,
+                    parts.alerts,
+                    parts.queue,
+                    parts.subscriptions,
+                    guard,
+                    announce,
+                )
+            app.state.workers = workers
+            yield
+        finally:
+            if workers is not None:
+                await workers.stop()
+            if poll is not None:
+                poll.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poll
+            if hub is not None:
+                await hub.stop()
+            await redis.aclose()
+            engine.dispose()
+
+    app = FastAPI(title="Budget monitor", version="0.2.0", lifespan=lifespan)
+    app.state.workers = None
+    attach_keys(app, keys)
+
+    async def ready() -> bool:
+        with contextlib.suppress(Exception):
+            parts: Parts = app.state.parts
+            await asyncio.wait_for(parts.spend.redis.ping(), timeout=2)
+            workers: Workers | None = app.state.workers
+            if not start_consumers:
+                return True
+            return workers is not None and workers.running and workers.consuming
+        return False
+
+    app.include_router(operations_router(ready))
+    app.include_router(api.router)
+    app.include_router(api_status.router)
+    app.include_router(api_alerts.router)
+    app.include_router(api_subscriptions.router)
+    return app
+
+
+def _allow_private(settings: BudgetMonitorSettings, infra: InfraSettings) -> bool:
+    if settings.webhook_allow_private is not None:
+        return settings.webhook_allow_private
+    return infra.chargeback_environment == "development"
+
+
+async def _poll(reload: object, interval_s: float) -> None:
+    """The fallback for a missed change notice: look at the revision now and then."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await reload()  # type: ignore[operator]
+        except Exception:
+            log.exception("reloading budgets failed")

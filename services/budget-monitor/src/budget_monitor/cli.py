@@ -1,0 +1,133 @@
+"""`budgets` commands: list, create, delete and show budgets through the monitor's API.
+
+chargeback budgets create --customer acme --amount 500 --currency USD --threshold 50 …
+chargeback budgets status acme-monthly
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import httpx
+import typer
+
+app = typer.Typer(help="Budgets: list, create, delete, status.", no_args_is_help=True)
+
+Url = Annotated[str, typer.Option(envvar="BUDGET_MONITOR_URL", help="Budget monitor API base URL.")]
+Key = Annotated[str, typer.Option("--key", envvar="CHARGEBACK_API_KEY", help="API key.")]
+DEFAULT_URL = "http://127.0.0.1:8004"
+
+
+def _client(url: str, key: str, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    if not key:
+        raise typer.BadParameter("an API key is needed: --key or CHARGEBACK_API_KEY")
+    headers = {"Authorization": f"Bearer {key}"}
+    return httpx.Client(base_url=url, headers=headers, timeout=30, transport=transport)
+
+
+def _answer(response: httpx.Response, expected: int = 200) -> Any:
+    """The JSON of a successful answer; otherwise the API's reason, and exit 1."""
+    if response.status_code == expected:
+        return response.json() if response.content else None
+    try:
+        detail = response.json().get("detail", response.text)
+    except ValueError:
+        detail = response.text
+    if isinstance(detail, list):  # validation errors: say which field
+        detail = "; ".join(f"{'.'.join(map(str, d['loc'][1:]))}: {d['msg']}" for d in detail)
+    typer.secho(f"error {response.status_code}: {detail}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
+@app.command("list")
+def list_budgets(url: Url = DEFAULT_URL, key: Key = "") -> None:
+    """Every budget you may see, with its spend in the current period."""
+    with _client(url, key) as client:
+        budgets = _answer(client.get("/v1/budgets"))["budgets"]
+    if not budgets:
+        typer.echo("no budgets")
+    for b in budgets:
+        scope = "/".join(b[k] for k in ("customer", "cost_center", "service") if b.get(k))
+        typer.echo(
+            f"{b['id']:<28} {scope:<24} {b['period']:<10} "
+            f"{b['spent']:>14} / {b['amount']} {b['currency']} ({b['percent']} %)"
+        )
+
+
+@app.command()
+def create(
+    amount: Annotated[str, typer.Option(help='Decimal amount, e.g. "2500.00".')],
+    currency: Annotated[str, typer.Option(help="ISO 4217 code.")],
+    budget_id: Annotated[str | None, typer.Option("--id", help="Default: generated.")] = None,
+    customer: Annotated[str | None, typer.Option()] = None,
+    cost_center: Annotated[str | None, typer.Option()] = None,
+    service: Annotated[str | None, typer.Option()] = None,
+    period: Annotated[str, typer.Option(help="monthly, quarterly, annual or custom.")] = "monthly",
+    start: Annotated[str | None, typer.Option(help="Custom period: first day.")] = None,
+    end: Annotated[str | None, typer.Option(help="Custom period: day after the last.")] = None,
+    time_zone: Annotated[str | None, typer.Option(help="Default: the customer's.")] = None,
+    threshold: Annotated[list[str] | None, typer.Option(help="% of actual spend.")] = None,
+    forecast_threshold: Annotated[list[str] | None, typer.Option(help="% of forecast.")] = None,
+    url: Url = DEFAULT_URL,
+    key: Key = "",
+) -> None:
+    """Create a budget (no thresholds: 50, 80, 100 % actual and 100 % forecast)."""
+    document = {
+        "id": budget_id,
+        "customer": customer,
+        "cost_center": cost_center,
+        "service": service,
+        "amount": amount,
+        "currency": currency,
+        "period": period,
+        "period_start": start,
+        "period_end": end,
+        "time_zone": time_zone,
+        "thresholds": threshold or None,
+        "forecast_thresholds": forecast_threshold or None,
+    }
+    body = {k: v for k, v in document.items() if v is not None}
+    with _client(url, key) as client:
+        made = _answer(client.post("/v1/budgets", json=body), 201)
+    typer.echo(f"created {made['id']} ({made['period']}, {made['time_zone']})")
+
+
+@app.command()
+def delete(budget_id: str, url: Url = DEFAULT_URL, key: Key = "") -> None:
+    """Delete a budget."""
+    with _client(url, key) as client:
+        _answer(client.delete(f"/v1/budgets/{budget_id}"), 204)
+    typer.echo(f"deleted {budget_id}")
+
+
+@app.command()
+def status(
+    budget_id: str,
+    period: Annotated[str | None, typer.Option(help="e.g. 2026-11; default: now.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The API's answer as it is.")] = False,
+    url: Url = DEFAULT_URL,
+    key: Key = "",
+) -> None:
+    """Spent, forecast, thresholds crossed and time left of one budget."""
+    params = {"period": period} if period else {}
+    with _client(url, key) as client:
+        shown = _answer(client.get(f"/v1/budgets/{budget_id}/status", params=params))
+    if as_json:
+        typer.echo(json.dumps(shown, indent=2))
+        return
+    forecast = shown["forecast"] or f"not before {shown['forecast_available_from']}"
+    crossed = ", ".join(shown["thresholds_crossed"]) or "none"
+    typer.echo(
+        f"{shown['id']} {shown['period']} ({shown['time_zone']})\n"
+        f"  spent     {shown['spent']} / {shown['amount']} {shown['currency']}"
+        f" ({shown['percent']} %)\n"
+        f"  forecast  {forecast}\n"
+        f"  crossed   {crossed} (forecast: "
+        f"{', '.join(shown['forecast_thresholds_crossed']) or 'none'})\n"
+        f"  time left {shown['time_left_s'] / 86400:.1f} days"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,84 @@
+"""The budget book: every budget watched, who belongs to which cost center, and the
+webhooks of the budgets file. Indexed, so a charge finds its budgets without a scan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from budget_monitor.domain.budgets import Budget
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookTarget:
+    """A subscriber endpoint. The secret signs deliveries and is never shown."""
+
+    url: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetBook:
+    budgets: tuple[Budget, ...] = ()
+    webhooks: tuple[WebhookTarget, ...] = ()
+    cost_centers: Mapping[str, str] = field(default_factory=dict)  # customer -> cost center
+    _by_key: dict[tuple[str, str], list[Budget]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _by_id: dict[str, Budget] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ids = [b.id for b in self.budgets]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"budget ids must be unique: {', '.join(repeated)}")
+        index: dict[tuple[str, str], list[Budget]] = defaultdict(list)
+        for budget in self.budgets:  # the one field that narrows a scope most
+            scope = budget.scope
+            if scope.customer:
+                index["customer", scope.customer].append(budget)
+            elif scope.cost_center:
+                index["cost_center", scope.cost_center].append(budget)
+            else:
+                index["service", scope.service or ""].append(budget)
+        object.__setattr__(self, "_by_key", dict(index))
+        object.__setattr__(self, "_by_id", {b.id: b for b in self.budgets})
+
+    def __iter__(self) -> Iterator[Budget]:
+        return iter(self.budgets)
+
+    def __len__(self) -> int:
+        return len(self.budgets)
+
+    def get(self, budget_id: str) -> Budget | None:
+        return self._by_id.get(budget_id)
+
+    def cost_center_of(self, customer: str) -> str | None:
+        return self.cost_centers.get(customer)
+
+    def _candidates(self, customer: str, service: str) -> list[Budget]:
+        found = [
+            *self._by_key.get(("customer", customer), ()),
+            *self._by_key.get(("cost_center", self.cost_centers.get(customer, "")), ()),
+            *self._by_key.get(("service", service), ()),
+        ]
+        return found
+
+    def for_charge(self, customer: str, service: str, currency: str) -> list[Budget]:
+        """The budgets a charge counts against."""
+        cost_center = self.cost_centers.get(customer)
+        return [
+            b
+            for b in self._candidates(customer, service)
+            if b.applies_to(customer, service, currency, cost_center)
+        ]
+
+    def watching(self, customer: str, service: str) -> list[Budget]:
+        """The budgets whose scope covers a charge, whatever its currency."""
+        cost_center = self.cost_centers.get(customer)
+        return [
+            b
+            for b in self._candidates(customer, service)
+            if b.scope.covers(customer, service, cost_center)
+        ]

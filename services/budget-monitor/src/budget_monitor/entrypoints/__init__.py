@@ -1,0 +1,1 @@
+"""How the outside reaches the budget monitor: Kafka consumers and the HTTP API."""

@@ -1,0 +1,70 @@
+"""What the budget routes share: who may see a budget, which period, the public form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import HTTPException, Query
+
+from budget_monitor.adapters.sql.budgets import StoredBudget
+from budget_monitor.domain import Budget
+from budget_monitor.entrypoints.deps import Parts, not_found
+from budget_monitor.entrypoints.schemas import BudgetPublic
+from chargeback.auth import ApiKey
+from chargeback.web import forbid
+
+PeriodQuery = Annotated[
+    str | None, Query(max_length=32, description="2026-11, 2026-Q4, 2026; default: current")
+]
+
+
+def visible(caller: ApiKey, budget: Budget) -> bool:
+    """Customers see the budgets of their own customer scope, nothing wider."""
+    if caller.role == "finance":
+        return True
+    return budget.scope.customer is not None and caller.may_read_customer(budget.scope.customer)
+
+
+def period_of(budget: Budget, period: str | None) -> str:
+    if period is None:
+        return budget.period.shown_key(datetime.now(UTC))
+    if not budget.period.is_key(period):
+        raise HTTPException(422, f"period {period!r} is not a period of budget {budget.id!r}")
+    return period
+
+
+def public_budget(
+    budget: Budget, stored: StoredBudget | None, period: str, spent: Any
+) -> BudgetPublic:
+    window = budget.period.window(period)
+    return BudgetPublic(
+        **budget.scope.as_dict(),
+        id=budget.id,
+        amount=budget.amount,
+        currency=budget.currency,
+        period_kind=budget.period.name,
+        period=period,
+        period_start=window.start,
+        period_end=window.end,
+        time_zone=budget.period.time_zone,
+        spent=spent,
+        percent=budget.percent(spent),
+        thresholds=list(budget.thresholds),
+        forecast_thresholds=list(budget.forecast_thresholds),
+        thresholds_crossed=list(budget.crossed(spent)),
+        origin=stored.origin if stored else "api",
+        updated_at=stored.updated_at if stored else "",
+    )
+
+
+async def one_budget(parts: Parts, budget_id: str, caller: ApiKey) -> Budget:
+    budget = parts.registry.book.get(budget_id)
+    if budget is None:
+        await parts.registry.refresh()  # changed a moment ago by another worker?
+        budget = parts.registry.book.get(budget_id)
+    if budget is None:
+        raise not_found("budget", budget_id)
+    if not visible(caller, budget):
+        raise forbid(f"budget {budget_id!r} is not one of yours")
+    return budget

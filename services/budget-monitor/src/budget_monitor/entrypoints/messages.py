@@ -1,0 +1,50 @@
+"""Translation between topic messages and the domain: rated charges in, alerts out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from aiokafka.structs import ConsumerRecord
+from pydantic import ValidationError
+
+from budget_monitor.domain import BudgetBook, ChargeFacts, Triggered
+from budget_monitor.metrics import CHARGES_EVALUATED
+from budget_monitor.service_layer.alert_messages import alert_json
+from chargeback import codec
+from chargeback.contracts import RatedCharge
+
+log = logging.getLogger(__name__)
+
+
+def charge_facts(records: Sequence[ConsumerRecord]) -> list[tuple[int, ChargeFacts]]:
+    """The readable rated charges among `records`, with their offsets (the rest counted)."""
+    charges = []
+    for record in records:
+        try:
+            charge = codec.decode(RatedCharge, record.value)
+        except (ValidationError, ValueError) as exc:
+            CHARGES_EVALUATED.labels("undecodable").inc()
+            log.error(
+                "rated charge at offset %s unreadable: %s",
+                record.offset,
+                exc,
+                extra={"topic": record.topic, "partition": record.partition},
+            )
+            continue
+        facts = ChargeFacts(
+            charge.event_key,
+            charge.event_id,
+            charge.customer,
+            charge.service,
+            charge.amount,
+            charge.currency,
+            charge.event_time,
+        )
+        charges.append((record.offset, facts))
+    return charges
+
+
+def alert_message(triggered: Triggered, book: BudgetBook) -> str:
+    """The `BudgetAlert` of a crossing, as the JSON published and delivered."""
+    return alert_json(triggered.crossing, book, triggered.event_id)
