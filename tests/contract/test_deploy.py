@@ -1,0 +1,318 @@
+"""deploy/ agrees with the code: packages, env variables, ports, Dockerfile, Prometheus targets.
+
+Pure file checks; no Docker engine is needed (or used).
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pytest
+import yaml
+from contract_files import DEPLOY, REPO
+
+COMPOSE = DEPLOY / "compose.yaml"
+PROMETHEUS = DEPLOY / "prometheus" / "prometheus.yml"
+
+# The agreed process interface (shared brief envs.md): every variable a service may be given.
+COMMON_ENV = {
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "REDIS_URL",
+    "DATABASE_URL",
+    "CHARGEBACK_KEYS_FILE",
+    "LOG_LEVEL",
+}
+SERVICE_ENV = {
+    "metering": {
+        "METERING_PORT",
+        "METERING_HOST",
+        "METERING_DEDUP_WINDOW_S",
+        "METERING_MAX_BATCH_EVENTS",
+        "METERING_MAX_BODY_BYTES",
+    },
+    "rating": {"RATING_PORT", "RATING_HOST", "RATING_PRICE_BOOK", "RATING_DEDUP_TTL_S"},
+    "billing": {
+        "BILLING_PORT",
+        "BILLING_HOST",
+        "BILLING_CUSTOMERS_FILE",
+        "BILLING_COSTS_FILE",
+        "BILLING_FINALIZE_EVERY_S",
+        "BILLING_DEFAULT_GRACE_HOURS",
+        "BILLING_PROVIDER_NAME",
+        "RATING_PRICE_BOOK",  # customers' statement types, cost centers, time zones
+    },
+    "budget-monitor": {
+        "BUDGET_MONITOR_PORT",
+        "BUDGET_MONITOR_HOST",
+        "BUDGET_MONITOR_BUDGETS_FILE",
+        "BUDGET_MONITOR_DATABASE_URL",  # budgets and subscriptions, in billing's PostgreSQL
+        "RATING_PRICE_BOOK",  # customers' cost centers and time zones
+    },
+}
+DEFAULT_PORTS = {"metering": 8001, "rating": 8002, "billing": 8003, "budget-monitor": 8004}
+NEEDS = {  # which real parts each service is wired to
+    "metering": {"kafka", "redis"},
+    "rating": {"kafka", "redis"},
+    "billing": {"kafka", "postgres"},
+    "budget-monitor": {"kafka", "redis", "postgres"},
+}
+
+
+@cache
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load(COMPOSE.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def built() -> dict[str, dict[str, Any]]:
+    return {name: svc for name, svc in compose()["services"].items() if "build" in svc}
+
+
+def prefix(service: str) -> str:
+    return service.upper().replace("-", "_") + "_"
+
+
+def environment(svc: dict[str, Any]) -> dict[str, str]:
+    env = svc.get("environment", {})
+    if isinstance(env, list):  # the `- KEY=value` form
+        env = dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def mounts(svc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(source, target) of every volume; short syntax only (as compose.yaml uses)."""
+    result = []
+    for volume in svc.get("volumes", []):
+        source, target, *_ = volume.split(":")
+        result.append((source, target))
+    return result
+
+
+def test_every_workspace_service_is_deployed() -> None:
+    services = {p.parent.name for p in (REPO / "services").glob("*/pyproject.toml")}
+    assert set(built()) == services == set(SERVICE_ENV)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_build_names_an_existing_package_and_dockerfile(service: str) -> None:
+    svc = built()[service]
+    build = svc["build"]
+    context = (DEPLOY / build["context"]).resolve()
+    assert context == REPO, "the build context is the workspace root (uv.lock lives there)"
+    assert (context / build["dockerfile"]).is_file()
+    args = build["args"]
+    assert args["SERVICE"] == service
+    project = tomllib.loads((REPO / "services" / service / "pyproject.toml").read_text())
+    assert project["project"]["name"] == f"chargeback-{service}"
+    package = args["PACKAGE"]
+    main = REPO / "services" / service / "src" / package / "__main__.py"
+    assert main.is_file(), f"`python -m {package}` needs {main.relative_to(REPO)}"
+    assert svc.get("command", ["python", "-m", package]) == ["python", "-m", package]
+
+
+def test_dockerfile_installs_from_the_lock_as_a_non_root_user() -> None:
+    dockerfiles = {
+        (DEPLOY / s["build"]["context"] / s["build"]["dockerfile"]).resolve()
+        for s in built().values()
+    }
+    assert len(dockerfiles) == 1, "one Dockerfile, one SERVICE build arg"
+    text = dockerfiles.pop().read_text()
+    assert "COPY pyproject.toml uv.lock" in text
+    assert 'uv sync --frozen --no-dev --no-editable --package "chargeback-${SERVICE}"' in text
+    users = [line.split()[1] for line in text.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0"), "the final stage runs as a non-root user"
+    assert 'CMD exec python -m "$SERVICE_PACKAGE"' in text
+    assert "SERVICE_PACKAGE=${PACKAGE}" in text
+
+
+# --- env variables ---------------------------------------------------------------------------
+
+
+def _source_files() -> list[Path]:
+    return [
+        p
+        for root in ("libs", "services")
+        for p in (REPO / root).rglob("*.py")
+        if "tests" not in p.parts
+    ]
+
+
+def _settings_prefix(cls: ast.ClassDef) -> str | None:
+    for stmt in cls.body:
+        target = (
+            stmt.target
+            if isinstance(stmt, ast.AnnAssign)
+            else (stmt.targets[0] if isinstance(stmt, ast.Assign) else None)
+        )
+        if not (isinstance(target, ast.Name) and target.id == "model_config"):
+            continue
+        if isinstance(stmt.value, ast.Call):
+            for keyword in stmt.value.keywords:
+                if keyword.arg == "env_prefix" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return None
+
+
+@cache
+def names_read_by_the_code() -> frozenset[str]:
+    """Env names the code reads: pydantic-settings fields (prefix + field) and string literals.
+
+    Literals used as dict keys are left out: that is code setting a variable for a child
+    process (the `chargeback up` stack), not reading it.
+    """
+    names: set[str] = set()
+    for path in _source_files():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        dict_keys = {
+            id(k)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Dict)
+            for k in node.keys
+            if k is not None
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in dict_keys:
+                    names.add(node.value)
+            elif isinstance(node, ast.ClassDef):
+                env_prefix = _settings_prefix(node)
+                if env_prefix is None:
+                    continue
+                for stmt in node.body:
+                    if (
+                        isinstance(stmt, ast.AnnAssign)
+                        and isinstance(stmt.target, ast.Name)
+                        and stmt.target.id != "model_config"
+                    ):
+                        names.add((env_prefix + stmt.target.id).upper())
+    return frozenset(names)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_every_env_variable_is_documented_and_read(service: str) -> None:
+    env = environment(built()[service])
+    undocumented = set(env) - COMMON_ENV - SERVICE_ENV[service]
+    assert not undocumented, f"{service} sets variables nobody agreed on: {undocumented}"
+    unread = set(env) - names_read_by_the_code()
+    assert not unread, f"{service} sets variables no code under libs/ or services/ reads: {unread}"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_env_wires_the_service_to_the_compose_parts(service: str) -> None:
+    svc = built()[service]
+    env = environment(svc)
+    p = prefix(service)
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    assert env[f"{p}HOST"] == "0.0.0.0"
+    assert int(env[f"{p}PORT"]) == DEFAULT_PORTS[service]
+    assert env["CHARGEBACK_KEYS_FILE"].startswith("/")
+    if "redis" in NEEDS[service]:
+        assert env["REDIS_URL"].startswith("redis://redis:6379/")
+    if "postgres" in NEEDS[service]:
+        database = env.get("DATABASE_URL") or env[f"{p}DATABASE_URL"]
+        assert database.startswith("postgresql+psycopg://")
+        assert "@postgres:5432/" in database
+    depends = set(svc["depends_on"])
+    assert NEEDS[service] <= depends
+    for part in NEEDS[service]:
+        assert svc["depends_on"][part]["condition"] == "service_healthy"
+        assert "healthcheck" in compose()["services"][part]
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_every_path_in_env_is_mounted(service: str) -> None:
+    """Files and folders the service is pointed at exist in its container (and on the host)."""
+    svc = built()[service]
+    named = set(compose().get("volumes", {}))
+    for key, value in environment(svc).items():
+        if not value.startswith("/"):
+            continue
+        path = PurePosixPath(value)
+        holders = [
+            (s, t)
+            for s, t in mounts(svc)
+            if path == PurePosixPath(t) or PurePosixPath(t) in path.parents
+        ]
+        assert holders, f"{key}={value} is on no volume of {service}"
+        source, target = holders[0]
+        if source in named:
+            continue
+        host = (DEPLOY / source / path.relative_to(target)).resolve()
+        assert host.exists(), f"{key}: {host} (mounted from the host) does not exist"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_ports_and_healthcheck_use_the_service_port(service: str) -> None:
+    svc = built()[service]
+    port = int(environment(svc)[f"{prefix(service)}PORT"])
+    published = [str(p) for p in svc["ports"]]
+    assert published
+    for mapping in published:
+        *_, host, container = mapping.split(":")
+        assert int(container) == port and int(host) == port, mapping
+    check = " ".join(svc["healthcheck"]["test"])
+    assert f":{port}/healthz" in check
+
+
+def test_compose_runs_the_agreed_infrastructure() -> None:
+    services = compose()["services"]
+    kafka = services["kafka"]
+    assert kafka["image"] == "apache/kafka:3.9.0"
+    env = environment(kafka)
+    assert "controller" in env["KAFKA_PROCESS_ROLES"], "KRaft: no ZooKeeper"
+    assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert "prometheus" in services and "grafana" in services
+    prometheus_mounts = dict(mounts(services["prometheus"]))
+    assert (DEPLOY / "prometheus/prometheus.yml").resolve() in {
+        (DEPLOY / s).resolve() for s in prometheus_mounts
+    }
+
+
+def test_prometheus_scrapes_every_service_at_its_port() -> None:
+    config = yaml.safe_load(PROMETHEUS.read_text())
+    scraped: dict[str, str] = {}
+    for job in config["scrape_configs"]:
+        for static in job.get("static_configs", []):
+            for target in static["targets"]:
+                scraped[target] = job.get("metrics_path", "/metrics")
+    for service, svc in built().items():
+        target = f"{service}:{environment(svc)[f'{prefix(service)}PORT']}"
+        assert scraped.get(target) == "/metrics", f"{target} is not scraped"
+
+
+# --- Kubernetes manifests --------------------------------------------------------------------
+
+
+def k8s_objects(kind: str) -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+        for obj in yaml.safe_load_all(path.read_text()):
+            if obj and obj.get("kind") == kind:
+                found[obj["metadata"]["name"]] = obj
+    return found
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_k8s_deployment_matches_compose(service: str) -> None:
+    deployment = k8s_objects("Deployment")[service]
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    (container,) = pod["containers"]
+    assert container["command"] == ["python", "-m", built()[service]["build"]["args"]["PACKAGE"]]
+    env = {item["name"]: item.get("value") for item in container["env"]}
+    assert set(env) <= COMMON_ENV | SERVICE_ENV[service]
+    assert set(env) <= names_read_by_the_code()
+    assert set(env) == set(environment(built()[service])), "same variables as in compose"
+    port = int(env[f"{prefix(service)}PORT"])
+    assert container["ports"] == [{"name": "http", "containerPort": port}]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    service_ports = k8s_objects("Service")[service]["spec"]["ports"]
+    assert service_ports == [{"name": "http", "port": port, "targetPort": "http"}]

@@ -1,0 +1,92 @@
+"""The usage.ingest validator on the real embedded broker and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from metering_io import raw_event, read_topic, running_metering
+
+from chargeback import codec
+from chargeback.contracts import RejectedEvent, Topics, UsageEvent
+from chargeback.embedded import EmbeddedBroker
+from chargeback.kafka import ensure_topics, make_producer
+from metering.adapters.redis_offsets import HASH
+
+pytestmark = pytest.mark.integration
+
+
+async def produce_raw(bootstrap: str, values: list[bytes]) -> None:
+    producer = make_producer(bootstrap)
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(Topics.INGEST, value=value)
+    finally:
+        await producer.stop()
+
+
+def stored_offsets(redis_url: str) -> int:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return sum(int(v) for v in client.hgetall(HASH).values())
+    finally:
+        client.close()
+
+
+async def wait_for_offsets(redis_url: str, total: int, timeout_s: float = 25.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while stored_offsets(redis_url) < total:
+        assert time.monotonic() < deadline, f"validator stored {stored_offsets(redis_url)}"
+        await asyncio.sleep(0.2)
+
+
+def encoded(number: int, **changes: object) -> bytes:
+    return json.dumps(raw_event(number) | changes).encode()
+
+
+async def test_validator_routes_records_and_resumes_where_it_left_off(
+    broker: EmbeddedBroker, redis_url: str, tmp_path: Path
+) -> None:
+    bootstrap = broker.bootstrap_servers
+    await ensure_topics(bootstrap)
+    await produce_raw(
+        bootstrap,
+        [
+            encoded(1),
+            encoded(2),
+            encoded(1),
+            encoded(3, subject="no spaces allowed"),
+            b"{not json",
+        ],
+    )
+    async with running_metering(bootstrap, redis_url, tmp_path, validator=True):
+        await wait_for_offsets(redis_url, 5)
+
+    accepted = await read_topic(bootstrap, Topics.EVENTS, until=2)
+    assert sorted(codec.decode(UsageEvent, r.value).id for r in accepted) == ["evt-1", "evt-2"]
+    assert all(r.key == b"acme" for r in accepted)
+    rejected = [
+        codec.decode(RejectedEvent, r.value)
+        for r in await read_topic(bootstrap, Topics.REJECTED, until=2)
+    ]
+    assert sorted(r.reason for r in rejected) == ["invalid_event", "malformed_json"]
+    invalid = next(r for r in rejected if r.reason == "invalid_event")
+    assert (invalid.event_id, invalid.errors[0].field) == ("evt-3", "subject")
+
+    # Restarted: only the new records are handled (a replay would re-reject the bad two).
+    await produce_raw(bootstrap, [encoded(4), encoded(2)])
+    async with running_metering(bootstrap, redis_url, tmp_path, validator=True):
+        await wait_for_offsets(redis_url, 7)
+
+    accepted = await read_topic(bootstrap, Topics.EVENTS, until=3)
+    assert sorted(codec.decode(UsageEvent, r.value).id for r in accepted) == [
+        "evt-1",
+        "evt-2",
+        "evt-4",
+    ]
+    assert len(await read_topic(bootstrap, Topics.REJECTED, until=2)) == 2
