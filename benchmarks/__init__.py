@@ -1,0 +1,1 @@
+"""`make bench`: figures measured in one run on this machine, written to build/bench.json."""
