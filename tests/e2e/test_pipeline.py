@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from e2e_webhook_receiver import WebhookReceiver
+from metrics_contract import SERVICES, parse, problems
 
 from chargeback.emitter import usage_event
 from chargeback.settings import InfraSettings
@@ -229,3 +230,58 @@ def run_pipeline(stack: Stack, receiver: WebhookReceiver) -> None:
     alert = json.loads(receiver.received[0].body)
     assert alert["budget_id"] == "acme-monthly" and Decimal(alert["threshold_percent"]) == 50
     assert verify_signature(receiver.received[0], SECRET)
+
+    check_metrics(stack, accepted=151)
+
+    # Structured logs name the event involved: the refused one, and the alert's trigger.
+    assert any(e.get("event_id") == "bad-1" for e in json_logs(stack, "metering"))
+    raised = [
+        e for e in json_logs(stack, "budget-monitor") if e.get("alert_id") == alert["alert_id"]
+    ]
+    assert raised and raised[0]["event_id"] == alert["triggered_by_event_id"]
+
+
+def json_logs(stack: Stack, service: str) -> list[dict]:
+    text = (stack.config.run_dir / "logs" / f"{service}.log").read_text()
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def sample(families: dict, name: str, **labels: str) -> float:
+    """The sum of a family's samples named `name` whose labels include `labels`."""
+    family = families[name.removesuffix("_total").removesuffix("_count")]
+    return sum(
+        s.value for s in family.samples if s.name == name and labels.items() <= s.labels.items()
+    )
+
+
+def check_metrics(stack: Stack, *, accepted: int) -> None:
+    """Every service's /metrics is valid exposition text, agrees with contracts/metrics.yaml,
+    and its counters reconcile with what went in (accepted = rated + rejected)."""
+    pages = {}
+    for service in SERVICES:
+        answer = httpx.get(f"{stack.url(service)}/metrics", timeout=30)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/plain")
+        assert problems(service, answer.text) == [], service
+        pages[service] = parse(answer.text)
+    metering, rating = pages["metering"], pages["rating"]
+    billing, monitor = pages["billing"], pages["budget-monitor"]
+    assert sample(metering, "metering_events_accepted_total", path="http") == accepted
+    assert sample(metering, "metering_events_duplicate_total", path="http") == 1
+    assert sample(metering, "metering_events_refused_total", path="http") == 1
+    assert sample(metering, "metering_events_refused_total", reason="invalid_value") == 1
+    rated = sample(rating, "rating_events_rated_total")
+    assert rated + sample(rating, "rating_events_rejected_total") == accepted
+    assert rated == accepted
+    assert sample(billing, "billing_ledger_charges_written_total") == accepted
+    assert sample(monitor, "budget_monitor_charges_evaluated_total", outcome="counted") == 121
+    assert sample(monitor, "budget_monitor_alerts_raised_total", basis="actual") == 1
+    assert sample(monitor, "budget_monitor_webhook_deliveries_total", outcome="delivered") == 1
+    # Lag is reported per partition of what each consumer reads, and all was consumed.
+    for page, service in ((rating, "rating"), (billing, "billing")):
+        lag = page[f"{service}_consumer_lag_records"].samples
+        assert lag and all(s.value == 0 for s in lag), lag
+        assert {s.labels["topic"] for s in lag} == {
+            "usage.events" if page is rating else "usage.rated"
+        }
+    assert sample(metering, "metering_ingest_seconds_count") >= 4

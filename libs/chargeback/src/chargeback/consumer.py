@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from chargeback.metrics import ConsumerLag
+
 log = logging.getLogger(__name__)
 
 Positions = Callable[[Sequence[TopicPartition]], Awaitable[dict[TopicPartition, int]]]
@@ -44,7 +46,9 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         self.consumer = consumer
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        return None
+        for tp in revoked:  # another worker reports their lag now
+            self.owner.highwater.pop(tp, None)
+            self.owner.position.pop(tp, None)
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         if not assigned:
@@ -65,9 +69,15 @@ class BatchConsumer:
     """Polls batches and hands them, grouped by partition, to `handle`."""
 
     def __init__(
-        self, config: ConsumerConfig, *, positions: Positions, handle: BatchHandler
+        self,
+        config: ConsumerConfig,
+        *,
+        positions: Positions,
+        handle: BatchHandler,
+        lag_metric: ConsumerLag | None = None,
     ) -> None:
         self.config = config
+        self.lag_metric = lag_metric
         self.positions = positions
         self.handle = handle
         self._consumer: AIOKafkaConsumer | None = None
@@ -90,6 +100,8 @@ class BatchConsumer:
         consumer.subscribe([self.config.topic], listener=_SeekToStored(self, consumer))
         self._consumer = consumer
         self._task = asyncio.create_task(self._run(), name=f"consume-{self.config.topic}")
+        if self.lag_metric is not None:
+            self.lag_metric.watch(self)
 
     async def _run(self) -> None:
         assert self._consumer is not None
@@ -152,6 +164,8 @@ class BatchConsumer:
         return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        if self.lag_metric is not None:
+            self.lag_metric.forget(self)
         if self._task is not None:
             self._task.cancel()
             try:

@@ -9,12 +9,15 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Respons
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from chargeback.auth import ApiKey, KeyStore
+from chargeback.metrics import preset
 
 AUTH_REFUSALS = Counter(
     "chargeback_auth_refusals_total",
     "HTTP requests refused by authentication or authorization",
     ["reason"],
 )
+AUTH_REFUSAL_REASONS = ("missing_key", "invalid_key", "forbidden")
+preset(AUTH_REFUSALS, *((r,) for r in AUTH_REFUSAL_REASONS))
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 

@@ -11,10 +11,11 @@ from datetime import datetime
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from billing import metrics
 from billing.adapters.config_files import load_costs, load_customers
 from billing.adapters.ledger import SqlBooks, SqlLedger, make_engine
 from billing.entrypoints.http import accounting, costs, customers, documents, exports, invoices
-from billing.entrypoints.ledger_consumer import LedgerWriter, report_lag
+from billing.entrypoints.ledger_consumer import LedgerWriter
 from billing.entrypoints.scheduler import finalize_periodically
 from billing.settings import EMBEDDED_DATABASE_URL, BillingSettings
 from chargeback.auth import KeyStore
@@ -57,7 +58,6 @@ def build_app(
         if consumer is not None:
             await ensure_topics(consumer.config.bootstrap)
             await consumer.start()
-            tasks.append(asyncio.create_task(report_lag(consumer), name="billing-lag"))
         if settings.finalize_every_s > 0:
             scheduler = finalize_periodically(ledger, books, settings)
             tasks.append(asyncio.create_task(scheduler, name="billing-finalize"))
@@ -118,4 +118,9 @@ def _consumer(settings: BillingSettings, infra: InfraSettings, ledger: SqlLedger
         max_records=settings.consumer_max_records,
         session_timeout_ms=settings.consumer_session_timeout_ms,
     )
-    return BatchConsumer(config, positions=writer.positions, handle=writer.handle)
+    return BatchConsumer(
+        config,
+        positions=writer.positions,
+        handle=writer.handle,
+        lag_metric=metrics.CONSUMER_LAG,
+    )

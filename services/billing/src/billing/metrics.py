@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
+
+from chargeback.metrics import ConsumerLag
 
 CHARGES_WRITTEN = Counter(
     "billing_ledger_charges_written_total", "Rated charges newly stored in the ledger"
@@ -33,11 +35,7 @@ RATED_TO_RECORDED_SECONDS = Histogram(
     "Delay from a charge being rated to it being in the ledger",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
-CONSUMER_LAG = Gauge(
-    "billing_consumer_lag_records",
-    "Records of usage.rated not yet in the ledger, per partition",
-    ["topic", "partition"],
-)
+CONSUMER_LAG = ConsumerLag("billing")  # usage.rated
 LATE_CHARGES = Counter(
     "billing_late_charges_total",
     "Charges whose usage period was already finalized, billed as adjustments on a later one",

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from chargeback.metrics import ConsumerLag, preset
+
+CHARGE_OUTCOMES = ("counted", "duplicate", "no_budget", "other_currency", "undecodable")
+BASES = ("actual", "forecast")
+DELIVERY_OUTCOMES = ("delivered", "http_error", "gone", "network_error", "refused")
+RETRY_REASONS = ("offset_moved", "spend_changed")
+
 CHARGES_EVALUATED = Counter(
     "budget_monitor_charges_evaluated_total",
     "Rated charges evaluated against budgets, by outcome "
@@ -42,8 +49,9 @@ ALERTS_PENDING = Gauge(
     "budget_monitor_alerts_pending",
     "Alerts recorded as crossed but not yet confirmed published",
 )
-CONSUMER_LAG = Gauge(
-    "budget_monitor_consumer_lag",
-    "Records behind the high watermark, per topic and partition",
-    ["topic", "partition"],
-)
+CONSUMER_LAG = ConsumerLag("budget_monitor")  # usage.rated and budget.alerts
+
+preset(CHARGES_EVALUATED, *((o,) for o in CHARGE_OUTCOMES))
+preset(ALERTS_RAISED, *((b,) for b in BASES))
+preset(WEBHOOK_DELIVERIES, *((o,) for o in DELIVERY_OUTCOMES))
+preset(APPLY_RETRIES, *((r,) for r in RETRY_REASONS))

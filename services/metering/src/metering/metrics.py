@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
+
+from chargeback.metrics import ConsumerLag, preset
+
+PATHS = ("http", "kafka")
+REFUSAL_REASONS = (
+    "missing_field",
+    "unknown_field",
+    "wrong_type",
+    "invalid_value",
+    "not_an_object",
+    "malformed_json",
+    "forbidden_source",
+)
+REQUEST_OUTCOMES = (
+    "accepted",
+    "invalid_event",
+    "malformed_json",
+    "body_too_large",
+    "batch_too_large",
+    "unsupported_media_type",
+    "forbidden",
+    "unavailable",
+)
 
 # `path` is how the events came: "http" (the API) or "kafka" (the usage.ingest validator).
 ACCEPTED = Counter(
@@ -42,8 +65,9 @@ PRODUCED = Counter(
     "Records acknowledged by the broker, by topic",
     ["topic"],
 )
-VALIDATOR_LAG = Gauge(
-    "metering_validator_lag_records",
-    "usage.ingest records not yet validated, by partition",
-    ["partition"],
-)
+CONSUMER_LAG = ConsumerLag("metering")  # usage.ingest, read by the validator
+
+preset(ACCEPTED, *((p,) for p in PATHS))
+preset(DUPLICATES, *((p,) for p in PATHS))
+preset(REFUSED, *((p, r) for p in PATHS for r in REFUSAL_REASONS))
+preset(REQUESTS, *((o,) for o in REQUEST_OUTCOMES))

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from chargeback.metrics import ConsumerLag, preset
+
+# Why an event went to usage.rejected (RejectedEvent.reason at the rating stage).
+REJECTION_REASONS = (
+    "duplicate",
+    "undecodable",
+    "unknown_service",
+    "unknown_meter",
+    "no_price_book_in_force",
+    "amount_out_of_range",
+    "rating_failed",
+    "internal_error",
+)
+
 EVENTS_CONSUMED = Counter(
     "rating_events_consumed_total",
     "Records of usage.events applied (rated + rejected; a batch redone counts once)",
@@ -26,9 +40,7 @@ COMMITS_STALE = Counter(
     "rating_commits_stale_total",
     "Partition batches rated again because an event was charged meanwhile elsewhere",
 )
-CONSUMER_LAG = Gauge(
-    "rating_consumer_lag", "Records of usage.events not yet rated, per partition", ["partition"]
-)
+CONSUMER_LAG = ConsumerLag("rating")  # usage.events
 PRICE_BOOK_GENERATION = Gauge(
     "rating_price_book_generation", "Publications of price-book versions this worker has loaded"
 )
@@ -50,3 +62,5 @@ RATING_LATENCY = Histogram(
     "Seconds from an event's acceptance by metering (ingesttime) to its charge being published",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+
+preset(EVENTS_REJECTED, *((r,) for r in REJECTION_REASONS))

@@ -20,7 +20,6 @@ from billing import metrics
 from billing.adapters.ledger import SqlLedger
 from billing.domain.ledger import BatchOutcome, LedgerEntry, reached_positions
 from chargeback.codec import decode
-from chargeback.consumer import BatchConsumer
 from chargeback.contracts import RatedCharge
 
 log = logging.getLogger(__name__)
@@ -67,6 +66,14 @@ class LedgerWriter:
         metrics.DUPLICATES_SKIPPED.inc(outcome.duplicates)
         metrics.LATE_CHARGES.inc(sum(1 for placed in outcome.stored if placed.late))
         for placed in outcome.stored:
+            if placed.late:
+                charge = placed.entry.charge
+                log.info(
+                    "late usage of %s billed in %s as an adjustment",
+                    placed.usage,
+                    placed.billed,
+                    extra={"event_id": charge.event_id, "customer": charge.customer},
+                )
             delay = (outcome.recorded_at - placed.entry.charge.rated_at).total_seconds()
             metrics.RATED_TO_RECORDED_SECONDS.observe(max(0.0, delay))
 
@@ -89,11 +96,3 @@ class LedgerWriter:
                 continue
             metrics.WRITE_SECONDS.observe(time.perf_counter() - started)
             return outcome
-
-
-async def report_lag(consumer: BatchConsumer, *, every_s: float = 1.0) -> None:
-    """Keep the lag gauge current (the consumer knows each partition's high watermark)."""
-    while True:
-        for tp, lag in consumer.lag().items():
-            metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
-        await asyncio.sleep(every_s)

@@ -60,7 +60,11 @@ class AlertOutbox:
                         alert.budget_id,
                         alert.threshold_percent,
                         alert.period,
-                        extra={"budget_id": alert.budget_id, "alert_id": alert_id},
+                        extra={
+                            "budget_id": alert.budget_id,
+                            "alert_id": alert_id,
+                            "event_id": alert.triggered_by_event_id,
+                        },
                     )
             ALERTS_PENDING.set(await self.store.pending_count())
         if raised and self.on_raised is not None:

@@ -17,6 +17,7 @@ from budget_monitor.adapters.webhook_sender import RetryPolicy, WebhookSender
 from budget_monitor.entrypoints.alert_deliveries import AlertDeliveryHandler
 from budget_monitor.entrypoints.rated_charges import RatedChargeHandler
 from budget_monitor.entrypoints.workers import GROUP, WEBHOOK_GROUP, Workers
+from budget_monitor.metrics import CONSUMER_LAG
 from budget_monitor.service_layer.dispatcher import Dispatcher
 from budget_monitor.service_layer.registry import Registry
 from budget_monitor.settings import BudgetMonitorSettings
@@ -72,11 +73,13 @@ async def start_workers(
             outbox,
             forecast_min_elapsed_percent=settings.forecast_min_elapsed_percent,
         ),
+        lag_metric=CONSUMER_LAG,
     )
     deliveries = BatchConsumer(
         config(Topics.ALERTS, WEBHOOK_GROUP),
         positions=queue.positions,
         handle=delivery,
+        lag_metric=CONSUMER_LAG,
     )
     workers.consumers = (rated, deliveries)
     try:

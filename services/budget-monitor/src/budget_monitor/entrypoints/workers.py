@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from budget_monitor.adapters.alert_outbox import AlertOutbox
 from budget_monitor.adapters.alert_store import RedisAlertStore
 from budget_monitor.adapters.spend_store import RedisSpendStore
-from budget_monitor.metrics import CONSUMER_LAG, DELIVERIES_QUEUED
+from budget_monitor.metrics import DELIVERIES_QUEUED
 from budget_monitor.service_layer.dispatcher import Dispatcher
 from budget_monitor.service_layer.registry import Registry
 from budget_monitor.service_layer.sweep import sweep
@@ -66,9 +66,6 @@ class Workers:
             with contextlib.suppress(Exception):
                 await self.outbox.flush()
                 DELIVERIES_QUEUED.set(await self.dispatcher.queue.size())
-            for consumer in self.consumers:
-                for tp, behind in consumer.lag().items():
-                    CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(behind)
             await asyncio.sleep(self.settings.outbox_interval_s)
 
     async def sweep_now_and_then(self) -> None:

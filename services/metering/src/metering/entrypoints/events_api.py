@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -14,12 +15,14 @@ from chargeback.web import Caller, forbid
 from metering import metrics
 from metering.domain.parsing import stamp_ingest_time, validate_all
 from metering.domain.ports import StoreUnavailable
-from metering.domain.refusals import InvalidEvents
+from metering.domain.refusals import EventError, InvalidEvents
 from metering.entrypoints.http_body import Refused, read_raw_events
 from metering.entrypoints.schemas import REQUEST_BODY, IngestAnswer, Ingestion, RefusalAnswer
 from metering.service_layer.ingest import EventsInFlight, NotEnqueued, ingest
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["ingestion"])
+LOGGED_REFUSALS = 20  # a refused batch of thousands logs its first few, all are answered
 
 
 @router.post(
@@ -96,8 +99,16 @@ def _authorize_sources(caller: ApiKey, events: list[UsageEvent]) -> None:
 
 
 def _count_invalid(invalid: InvalidEvents) -> None:
-    first_kind: dict[int, str] = {}
+    first: dict[int, EventError] = {}
     for error in invalid.errors:
-        first_kind.setdefault(error.index, error.kind)
-    for kind in first_kind.values():
-        metrics.REFUSED.labels("http", kind).inc()
+        first.setdefault(error.index, error)
+    for error in first.values():
+        metrics.REFUSED.labels("http", error.kind).inc()
+    for error in list(first.values())[:LOGGED_REFUSALS]:
+        log.info(
+            "event %d refused: %s: %s",
+            error.index,
+            error.field or "$",
+            error.reason,
+            extra={"event_id": error.id},
+        )

@@ -44,10 +44,8 @@ class IngestValidator:
     ) -> None:
         self.store, self.publisher, self.offsets = store, publisher, offsets
         self.policy, self.retry_s = policy, retry_s
-        self.consumer: BatchConsumer | None = None  # set by `build_validator`, for the lag
 
     async def handle(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        self._note_lag()
         now = datetime.now(UTC)
         valid: list[UsageEvent] = []
         refused: list[Refusal] = []
@@ -71,11 +69,6 @@ class IngestValidator:
         for refusal in refused:
             metrics.REFUSED.labels("kafka", refusal.kind).inc()
 
-    def _note_lag(self) -> None:
-        if self.consumer is not None:
-            for tp, behind in self.consumer.lag().items():
-                metrics.VALIDATOR_LAG.labels(str(tp.partition)).set(behind)
-
     async def _until_done(self, step: Callable[[], Awaitable[T]]) -> T:
         while True:
             try:
@@ -94,6 +87,10 @@ def build_validator(
         group_id=GROUP_ID,
         session_timeout_ms=session_timeout_ms,
     )
-    consumer = BatchConsumer(config, positions=validator.offsets.positions, handle=validator.handle)
-    validator.consumer = consumer
+    consumer = BatchConsumer(
+        config,
+        positions=validator.offsets.positions,
+        handle=validator.handle,
+        lag_metric=metrics.CONSUMER_LAG,
+    )
     return consumer

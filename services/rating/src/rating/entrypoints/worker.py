@@ -53,7 +53,12 @@ class RatingWorker:
         self.assigned = False
         self.publisher: KafkaPublisher | None = None
         config = ConsumerConfig(bootstrap, Topics.EVENTS, GROUP_ID, max_records=MAX_BATCH)
-        self.consumer = BatchConsumer(config, positions=self.positions, handle=self.handle)
+        self.consumer = BatchConsumer(
+            config,
+            positions=self.positions,
+            handle=self.handle,
+            lag_metric=metrics.CONSUMER_LAG,
+        )
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap)
@@ -101,8 +106,6 @@ class RatingWorker:
                 report.fenced,
                 report.stale,
             )
-        for tp, lag in self.consumer.lag().items():
-            metrics.CONSUMER_LAG.labels(str(tp.partition)).set(lag)
         metrics.PRICE_BOOK_GENERATION.set(self.registry.generation)
         topic_partition = {tp.partition: tp for tp in batch}
         return {topic_partition[p]: offset for p, offset in report.resume_at.items()}

@@ -109,6 +109,14 @@ def _reject_event(
     result: BatchResult, event: UsageEvent, reason: str, field: str, why: str, at: datetime
 ) -> None:
     errors = [FieldError(field=field, reason=why)]
+    log.log(
+        logging.DEBUG if reason == DUPLICATE else logging.WARNING,
+        "event rejected (%s): %s: %s",
+        reason,
+        field,
+        why,
+        extra={"event_id": event.id, "customer": event.customer},
+    )
     payload = event.model_dump(mode="json", exclude_none=True)
     _add_rejection(
         result, _rejection(reason, errors, event, payload, at), key=event.customer.encode()

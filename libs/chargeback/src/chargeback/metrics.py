@@ -1,0 +1,66 @@
+"""What every service's metrics module shares: preset label sets and consumer lag.
+
+Metric names are listed once per service (`<service>/metrics.py`) and documented in
+`contracts/metrics.yaml`; a contract test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Protocol
+
+from aiokafka import TopicPartition
+from prometheus_client import REGISTRY, disable_created_metrics
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics import MetricWrapperBase
+from prometheus_client.registry import Collector
+
+# No `<counter>_created` series: they double the series count and Prometheus' text parser
+# reads them as families of their own.
+disable_created_metrics()
+
+
+def preset(metric: MetricWrapperBase, *label_sets: tuple[str, ...]) -> None:
+    """Create these label sets at zero, so a scrape shows them before the first increment
+    (a rate over a series that appears mid-way misses its first step)."""
+    for labels in label_sets:
+        metric.labels(*labels)
+
+
+class LaggingConsumer(Protocol):
+    def lag(self) -> Mapping[TopicPartition, int]:
+        """Records behind the high watermark, per assigned partition."""
+
+
+class ConsumerLag(Collector):
+    """`<service>_consumer_lag_records{topic, partition}`, read from the live consumers at
+    scrape time: never stale, and a partition that moved to another worker disappears."""
+
+    def __init__(self, service: str) -> None:
+        self.name = f"{service}_consumer_lag_records"
+        self._consumers: list[LaggingConsumer] = []
+        REGISTRY.register(self)
+
+    def watch(self, consumer: LaggingConsumer) -> None:
+        self._consumers.append(consumer)
+
+    def forget(self, consumer: LaggingConsumer) -> None:
+        if consumer in self._consumers:
+            self._consumers.remove(consumer)
+
+    def _family(self) -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            self.name,
+            "Records behind the high watermark, per consumed topic and assigned partition",
+            labels=["topic", "partition"],
+        )
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        yield self._family()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = self._family()
+        for consumer in self._consumers:
+            for tp, behind in consumer.lag().items():
+                family.add_metric([tp.topic, str(tp.partition)], behind)
+        yield family
