@@ -1,4 +1,5 @@
-"""deploy/ agrees with the code: packages, env variables, ports, Dockerfile, Prometheus targets.
+"""deploy/ agrees with the code: packages, env variables, ports, Dockerfile, Prometheus targets,
+Grafana's dashboard (metric names from contracts/metrics.yaml).
 
 Pure file checks; no Docker engine is needed (or used).
 """
@@ -6,14 +7,19 @@ Pure file checks; no Docker engine is needed (or used).
 from __future__ import annotations
 
 import ast
+import copy
+import json
+import re
 import tomllib
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from contract_files import DEPLOY, REPO
+from metrics_contract import PREFIXES, SERVICES, documented
 
 COMPOSE = DEPLOY / "compose.yaml"
 PROMETHEUS = DEPLOY / "prometheus" / "prometheus.yml"
@@ -285,6 +291,196 @@ def test_prometheus_scrapes_every_service_at_its_port() -> None:
     for service, svc in built().items():
         target = f"{service}:{environment(svc)[f'{prefix(service)}PORT']}"
         assert scraped.get(target) == "/metrics", f"{target} is not scraped"
+
+
+# --- Grafana ---------------------------------------------------------------------------------
+
+GRAFANA = DEPLOY / "grafana"
+DATASOURCES = GRAFANA / "provisioning" / "datasources" / "prometheus.yml"
+DASHBOARD_PROVIDER = GRAFANA / "provisioning" / "dashboards" / "chargeback.yml"
+DASHBOARD = GRAFANA / "dashboards" / "chargeback.json"
+PANEL_TYPES = {"row", "timeseries", "stat"}
+GRID_COLUMNS = 24
+PROMQL_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")  # metric, label and function names alike
+HISTOGRAM_SERIES = ("_bucket", "_sum", "_count")
+
+
+@cache
+def dashboard() -> dict[str, Any]:
+    loaded = json.loads(DASHBOARD.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def panels(board: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every panel, those inside a collapsed row included."""
+    return [p for top in board["panels"] for p in [top, *top.get("panels", [])]]
+
+
+def exprs(board: dict[str, Any]) -> list[str]:
+    return [t["expr"] for p in panels(board) for t in p.get("targets", [])]
+
+
+def provisioned_datasource() -> dict[str, Any]:
+    (datasource,) = yaml.safe_load(DATASOURCES.read_text())["datasources"]
+    assert isinstance(datasource, dict)
+    return datasource
+
+
+@cache
+def scraped_series() -> frozenset[str]:
+    """Names a query can use: counters with `_total`, gauges as named, histograms' series."""
+    names: set[str] = set()
+    for metric in (m for group in documented().values() for m in group):
+        if metric.type == "histogram":
+            names.update(metric.name + suffix for suffix in HISTOGRAM_SERIES)
+        else:
+            names.add(metric.name)
+    return frozenset(names)
+
+
+def platform_metrics(expr: str) -> set[str]:
+    """The platform's metric names a PromQL expression reads (a histogram's by its base name)."""
+    histograms = {m.name for group in documented().values() for m in group if m.type == "histogram"}
+    found = set()
+    for name in PROMQL_NAME.findall(expr):
+        if not name.startswith(tuple(PREFIXES.values())):
+            continue  # functions, labels, Prometheus' own metrics
+        base = next((name.removesuffix(s) for s in HISTOGRAM_SERIES if name.endswith(s)), name)
+        found.add(base if base in histograms else name)
+    return found
+
+
+def undocumented_metrics(expr: str) -> set[str]:
+    """Names in `expr` that contracts/metrics.yaml does not document (as scraped)."""
+    used = {n for n in PROMQL_NAME.findall(expr) if n.startswith(tuple(PREFIXES.values()))}
+    return used - scraped_series()
+
+
+def dashboard_metric_problems(board: dict[str, Any]) -> list[str]:
+    return [
+        f"panel {panel['id']} ({panel.get('title')}): {name} is not in contracts/metrics.yaml"
+        for panel in panels(board)
+        for target in panel.get("targets", [])
+        for name in sorted(undocumented_metrics(target["expr"]))
+    ]
+
+
+def test_dashboard_is_the_agreed_overview() -> None:
+    board = json.loads(DASHBOARD.read_text())  # parses (the cached copy is the same)
+    assert board["uid"] == "chargeback-overview"
+    assert board["title"] == "Chargeback platform"
+    assert board["schemaVersion"] >= 39
+    assert board["refresh"] == "10s"
+    assert board["time"] == {"from": "now-1h", "to": "now"}
+    assert board.get("id") is None, "a provisioned dashboard is found by uid, not by database id"
+
+
+def test_panels_have_unique_ids_and_tile_the_grid() -> None:
+    ids = [p["id"] for p in panels(dashboard())]
+    assert len(ids) == len(set(ids)), "panel ids repeat"
+    taken: dict[tuple[int, int], int] = {}
+    for panel in panels(dashboard()):
+        assert panel["type"] in PANEL_TYPES, panel["title"]
+        grid = panel["gridPos"]
+        assert grid["w"] > 0 and grid["h"] > 0 and grid["x"] >= 0 and grid["y"] >= 0
+        assert grid["x"] + grid["w"] <= GRID_COLUMNS, f"panel {panel['id']} is wider than the grid"
+        for x in range(grid["x"], grid["x"] + grid["w"]):
+            for y in range(grid["y"], grid["y"] + grid["h"]):
+                assert (x, y) not in taken, f"panels {taken[x, y]} and {panel['id']} overlap"
+                taken[x, y] = panel["id"]
+
+
+def test_every_panel_queries_the_provisioned_datasource() -> None:
+    datasource = provisioned_datasource()
+    assert datasource["type"] == "prometheus" and datasource["uid"]
+    expected = {"type": "prometheus", "uid": datasource["uid"]}
+    for panel in panels(dashboard()):
+        if panel["type"] == "row":
+            continue
+        assert panel["datasource"] == expected, panel["title"]
+        assert panel["targets"], f"{panel['title']} has no query"
+        for target in panel["targets"]:
+            assert target.get("datasource", expected) == expected, panel["title"]
+            assert target["expr"].strip(), panel["title"]
+    # and the data source is the compose file's Prometheus
+    url = urlsplit(datasource["url"])
+    prometheus = compose()["services"][url.hostname]
+    assert prometheus["image"].startswith("prom/prometheus:")
+    assert any(str(p).endswith(f":{url.port}") for p in prometheus["ports"])
+
+
+def test_dashboard_uses_only_documented_metrics() -> None:
+    assert dashboard_metric_problems(dashboard()) == []
+    assert set().union(*map(platform_metrics, exprs(dashboard()))), "no platform metric at all"
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrong"),
+    [
+        ("sum(rate(metering_events_acepted_total[5m]))", {"metering_events_acepted_total"}),
+        ("sum(rate(rating_events_rated[5m]))", {"rating_events_rated"}),  # counter: `_total`
+        ("histogram_quantile(0.99, rate(rating_batch_seconds[5m]))", {"rating_batch_seconds"}),
+        ("rate(billing_late_charges_bucket[5m])", {"billing_late_charges_bucket"}),  # no histogram
+        ('sum(budget_monitor_lag{topic="usage.rated"})', {"budget_monitor_lag"}),
+        ("sum(rate(chargeback_auth_refused_total[1m]))", {"chargeback_auth_refused_total"}),
+    ],
+)
+def test_the_metric_check_catches_undocumented_names(expr: str, wrong: set[str]) -> None:
+    assert undocumented_metrics(expr) == wrong
+    doctored = copy.deepcopy(dashboard())
+    queried = next(p for p in doctored["panels"] if p.get("targets"))
+    queried["targets"].append({"refId": "Z", "expr": expr})
+    (problem,) = dashboard_metric_problems(doctored)
+    assert f"panel {queried['id']} " in problem and next(iter(wrong)) in problem
+
+
+def test_the_metric_check_passes_documented_series() -> None:
+    expr = (
+        'histogram_quantile(0.99, sum by (le) (rate(metering_ingest_seconds_bucket{job="metering"}'
+        "[$__rate_interval]))) + sum(rate(metering_ingest_seconds_sum[1m]))"
+        " / sum(rate(metering_ingest_seconds_count[1m])) + sum(up) + sum(rating_batch_size_count)"
+        " - max by (topic, partition) (rating_consumer_lag_records)"
+    )
+    assert undocumented_metrics(expr) == set()
+    assert platform_metrics(expr) == {
+        "metering_ingest_seconds",
+        "rating_batch_size",
+        "rating_consumer_lag_records",
+    }
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_consumer_lag_is_shown_per_topic_and_partition(service: str) -> None:
+    (lag,) = [m.name for m in documented()[service] if m.name.endswith("_consumer_lag_records")]
+    shown = [e for e in exprs(dashboard()) if lag in platform_metrics(e)]
+    assert shown, f"{lag} is on no panel"
+    assert any("topic" in e and "partition" in e for e in shown), f"{lag}: not per partition"
+
+
+def test_dashboard_reconciles_accepted_with_rated_and_rejected() -> None:
+    """Invariant 2 (nothing silently dropped) as a stat an operator sees: 0 when caught up."""
+    wanted = {
+        "metering_events_accepted_total",
+        "rating_events_rated_total",
+        "rating_events_rejected_total",
+    }
+    stats = [p for p in panels(dashboard()) if p["type"] == "stat"]
+    assert any(platform_metrics(t["expr"]) == wanted for p in stats for t in p["targets"])
+
+
+def test_the_dashboard_provider_reads_the_mounted_folder() -> None:
+    grafana = compose()["services"]["grafana"]
+    assert "prometheus" in grafana["depends_on"]
+    host_mounts = {
+        (DEPLOY / source).resolve(): target
+        for source, target in mounts(grafana)
+        if source.startswith((".", "/"))
+    }
+    assert host_mounts[(GRAFANA / "provisioning").resolve()] == "/etc/grafana/provisioning"
+    (provider,) = yaml.safe_load(DASHBOARD_PROVIDER.read_text())["providers"]
+    assert provider["type"] == "file"
+    assert provider["options"]["path"] == host_mounts[DASHBOARD.parent.resolve()]
 
 
 # --- Kubernetes manifests --------------------------------------------------------------------
