@@ -68,7 +68,9 @@ def billing() -> dict[str, float]:
 def alerts() -> dict[str, float]:
     from benchmarks import alerts as area
 
-    return area.run()
+    figures = area.run()
+    area.report(figures)
+    return figures
 
 
 AREAS: dict[str, Callable[[], dict[str, float]]] = {

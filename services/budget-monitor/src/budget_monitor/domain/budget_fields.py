@@ -19,7 +19,8 @@ from budget_monitor.domain.periods import CustomPeriod, PeriodRule, period_rule,
 from chargeback.money import MoneyError, minor_unit, parse_decimal
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-BUDGET_FIELDS = {
+# A budget document's fields, in the order they are stored.
+BUDGET_FIELDS = (
     "id",
     "customer",
     "cost_center",
@@ -32,7 +33,7 @@ BUDGET_FIELDS = {
     "time_zone",
     "thresholds",
     "forecast_thresholds",
-}
+)
 MAX_THRESHOLDS = 20
 
 
@@ -47,7 +48,7 @@ class FieldError(ConfigError):
 
 def budget_from_document(entry: Mapping[str, Any], *, time_zones: Mapping[str, str]) -> Budget:
     """A `Budget`; with no `time_zone`, the customer's (from `time_zones`) or UTC."""
-    unknown = set(entry) - BUDGET_FIELDS
+    unknown = set(entry) - set(BUDGET_FIELDS)
     if unknown:
         raise FieldError(", ".join(sorted(map(str, unknown))), "unknown field")
     budget_id = _identifier(entry, "id", required=True) or ""

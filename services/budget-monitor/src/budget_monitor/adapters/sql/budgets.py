@@ -15,21 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from budget_monitor.adapters.sql.schema import budgets, revision
+from budget_monitor.domain.budget_fields import BUDGET_FIELDS
 
 LISTS = ("thresholds", "forecast_thresholds")
-DOCUMENT = (
-    "id",
-    "customer",
-    "cost_center",
-    "service",
-    "amount",
-    "currency",
-    "period",
-    "period_start",
-    "period_end",
-    "time_zone",
-    *LISTS,
-)
+DOCUMENT = BUDGET_FIELDS
 
 
 class AlreadyExistsError(ValueError):
