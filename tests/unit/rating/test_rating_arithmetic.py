@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rating_helpers import RATED_AT, EventFactory, make_book
 
 from chargeback.contracts import RatedCharge, RuleEffect
+from chargeback.contracts.types import MAX_DECIMAL_DIGITS
 from rating.domain import (
     AmountOutOfRange,
     PerUnit,
@@ -126,10 +127,31 @@ quantities = st.decimals(min_value=0, max_value=Decimal("1e18"), allow_nan=False
 prices = st.decimals(min_value=0, max_value=Decimal("1e6"), allow_nan=False, places=12)
 
 
+def significant_digits(value: Decimal) -> int:
+    with localcontext(prec=200):  # normalize() rounds to the context's precision
+        return len(value.normalize().as_tuple().digits)
+
+
 @given(quantity=quantities, price=prices)
 def test_amount_is_exactly_quantity_times_price(quantity: Decimal, price: Decimal) -> None:
-    priced = PerUnit(unit_price=price).price(quantity)
-    assert Fraction(priced.amount) == Fraction(quantity) * Fraction(price)
+    with localcontext(prec=200):
+        exact = quantity * price  # 27 x 18 digits at most: exact at this precision
+    try:
+        priced = PerUnit(unit_price=price).price(quantity)
+    except AmountOutOfRange:
+        # Refused, never rounded, and only what a message cannot carry.
+        assert significant_digits(exact) > MAX_DECIMAL_DIGITS
+        return
+    assert Fraction(priced.amount) == Fraction(exact)
+    assert priced.effects[0].amount_delta == priced.amount
+
+
+def test_trailing_zeros_do_not_make_an_amount_too_long() -> None:
+    """27 + 12 fraction places written out, but the value is 1E17: carried, not refused."""
+    priced = PerUnit(unit_price=Decimal("0.100000000000")).price(
+        Decimal("1000000000000000000.000000000")
+    )
+    assert priced.amount == Decimal("100000000000000000")
     assert priced.effects[0].amount_delta == priced.amount
 
 

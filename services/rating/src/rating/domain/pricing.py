@@ -32,13 +32,15 @@ def on_the_wire(value: Decimal, what: str) -> Decimal:
     if len(shape.digits) <= MAX_DECIMAL_DIGITS and -60 <= int(shape.exponent) <= 0:
         return value  # at most 38 digits, and at most 63 characters written out
     written = plain(value)
+    if "." in written:  # trailing zeros of the fraction carry no digit: drop them, exactly
+        written = written.rstrip("0").rstrip(".")
     digits = len(written.lstrip("-").replace(".", "").lstrip("0"))
     if digits > MAX_DECIMAL_DIGITS or len(written) > MAX_DECIMAL_CHARS:
         raise AmountOutOfRange(
             f"{what}: {written[:80]} has more than {MAX_DECIMAL_DIGITS} significant digits",
             field="data.quantity",
         )
-    return value
+    return Decimal(written)
 
 
 def effect(rule: str, detail: str, delta: Decimal) -> RuleEffect:
