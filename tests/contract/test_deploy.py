@@ -339,13 +339,17 @@ def scraped_series() -> frozenset[str]:
     return frozenset(names)
 
 
+def platform_series(expr: str) -> set[str]:
+    """The platform's series names in a PromQL expression (not functions, labels or
+    Prometheus' own metrics)."""
+    return {n for n in PROMQL_NAME.findall(expr) if n.startswith(tuple(PREFIXES.values()))}
+
+
 def platform_metrics(expr: str) -> set[str]:
     """The platform's metric names a PromQL expression reads (a histogram's by its base name)."""
     histograms = {m.name for group in documented().values() for m in group if m.type == "histogram"}
     found = set()
-    for name in PROMQL_NAME.findall(expr):
-        if not name.startswith(tuple(PREFIXES.values())):
-            continue  # functions, labels, Prometheus' own metrics
+    for name in platform_series(expr):
         base = next((name.removesuffix(s) for s in HISTOGRAM_SERIES if name.endswith(s)), name)
         found.add(base if base in histograms else name)
     return found
@@ -353,8 +357,7 @@ def platform_metrics(expr: str) -> set[str]:
 
 def undocumented_metrics(expr: str) -> set[str]:
     """Names in `expr` that contracts/metrics.yaml does not document (as scraped)."""
-    used = {n for n in PROMQL_NAME.findall(expr) if n.startswith(tuple(PREFIXES.values()))}
-    return used - scraped_series()
+    return platform_series(expr) - scraped_series()
 
 
 def dashboard_metric_problems(board: dict[str, Any]) -> list[str]:
@@ -367,7 +370,7 @@ def dashboard_metric_problems(board: dict[str, Any]) -> list[str]:
 
 
 def test_dashboard_is_the_agreed_overview() -> None:
-    board = json.loads(DASHBOARD.read_text())  # parses (the cached copy is the same)
+    board = dashboard()
     assert board["uid"] == "chargeback-overview"
     assert board["title"] == "Chargeback platform"
     assert board["schemaVersion"] >= 39

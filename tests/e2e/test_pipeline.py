@@ -59,6 +59,17 @@ webhooks:
     return book, budgets
 
 
+def usage(now: datetime, customer: str, service: str, meter: str, quantity: str) -> dict:
+    return usage_event(
+        source="e2e://cluster",
+        customer=customer,
+        service=service,
+        meter=meter,
+        quantity=quantity,
+        time=now,
+    )
+
+
 def expected_invoice(events: list[dict], customer: str) -> Decimal:
     """Independent of the platform: de-duplicate, price, round each line once, add."""
     unique = {(e["source"], e["id"]): e for e in events if e["subject"] == customer}
@@ -112,28 +123,8 @@ def run_pipeline(stack: Stack, receiver: WebhookReceiver) -> None:
     now = datetime.now(UTC)
     period = now.strftime("%Y-%m")
     # acme: 120 cpu_hours * 0.0417 = 5.004 (50 % of 10.00), then 40 more: 6.672 (over 50, under 80)
-    events = [
-        usage_event(
-            source="e2e://cluster",
-            customer="acme",
-            service="compute",
-            meter="cpu_hours",
-            quantity="1",
-            time=now,
-        )
-        for _ in range(120)
-    ]
-    events += [
-        usage_event(
-            source="e2e://cluster",
-            customer="globex",
-            service="storage",
-            meter="gb_hours",
-            quantity="12345.678",
-            time=now,
-        )
-        for _ in range(30)
-    ]
+    events = [usage(now, "acme", "compute", "cpu_hours", "1") for _ in range(120)]
+    events += [usage(now, "globex", "storage", "gb_hours", "12345.678") for _ in range(30)]
     batch = "application/cloudevents-batch+json"
     answer = ingest.post("/v1/events", content=json.dumps(events), headers={"content-type": batch})
     assert answer.status_code == 202, answer.text
@@ -149,16 +140,7 @@ def run_pipeline(stack: Stack, receiver: WebhookReceiver) -> None:
     assert dup.json()["accepted"] == 0 and dup.json()["duplicates"] == 1
 
     # A malformed event refuses its whole request, naming the event and the field.
-    bad = [
-        usage_event(
-            source="e2e://cluster",
-            customer="acme",
-            service="compute",
-            meter="cpu_hours",
-            quantity="5",
-            time=now,
-        )
-    ]
+    bad = [usage(now, "acme", "compute", "cpu_hours", "5")]
     bad.append({**bad[0], "id": "bad-1", "data": {**bad[0]["data"], "quantity": "-3"}})
     refused = ingest.post("/v1/events", content=json.dumps(bad), headers={"content-type": batch})
     assert refused.status_code == 400
@@ -166,14 +148,7 @@ def run_pipeline(stack: Stack, receiver: WebhookReceiver) -> None:
     assert error["index"] == 1 and "quantity" in error["field"]
 
     # Binary mode: one more acme event, 40 cpu_hours, taking spend to 6.672 (crosses nothing new).
-    extra = usage_event(
-        source="e2e://cluster",
-        customer="acme",
-        service="compute",
-        meter="cpu_hours",
-        quantity="40",
-        time=now,
-    )
+    extra = usage(now, "acme", "compute", "cpu_hours", "40")
     binary = ingest.post(
         "/v1/events",
         content=json.dumps(extra["data"]),
@@ -278,10 +253,11 @@ def check_metrics(stack: Stack, *, accepted: int) -> None:
     assert sample(monitor, "budget_monitor_alerts_raised_total", basis="actual") == 1
     assert sample(monitor, "budget_monitor_webhook_deliveries_total", outcome="delivered") == 1
     # Lag is reported per partition of what each consumer reads, and all was consumed.
-    for page, service in ((rating, "rating"), (billing, "billing")):
+    for page, service, topic in (
+        (rating, "rating", "usage.events"),
+        (billing, "billing", "usage.rated"),
+    ):
         lag = page[f"{service}_consumer_lag_records"].samples
         assert lag and all(s.value == 0 for s in lag), lag
-        assert {s.labels["topic"] for s in lag} == {
-            "usage.events" if page is rating else "usage.rated"
-        }
+        assert {s.labels["topic"] for s in lag} == {topic}
     assert sample(metering, "metering_ingest_seconds_count") >= 4

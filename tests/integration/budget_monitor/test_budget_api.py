@@ -3,6 +3,8 @@ durable CRUD, validation naming the field, roles, status, secrets shown once."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -39,18 +41,6 @@ def keys(tmp_path):
     return store, made
 
 
-def make_app(tmp_path, database_url, redis_url, store, **extra):
-    (tmp_path / "book.yaml").write_text(BOOK)
-    settings = BudgetMonitorSettings(
-        _env_file=None,
-        database_url=database_url,
-        price_book=tmp_path / "book.yaml",
-        **extra,
-    )
-    infra = InfraSettings(_env_file=None, redis_url=redis_url)
-    return build_app(settings, infra=infra, keys=store, start_consumers=False)
-
-
 class Api:
     def __init__(self, client: httpx.AsyncClient, made: dict[str, str]) -> None:
         self.client, self.made = client, made
@@ -60,16 +50,30 @@ class Api:
         return await self.client.request(method, path, headers=headers, **kw)
 
 
-async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
-    tmp_path, database_url, redis_url, keys
-):
+@asynccontextmanager
+async def running_api(tmp_path, database_url, redis_url, keys, **extra) -> AsyncIterator[Api]:
+    """A monitor process (no consumers) on `database_url`, and a client with every key."""
     store, made = keys
-    app = make_app(tmp_path, database_url, redis_url, store)
+    (tmp_path / "book.yaml").write_text(BOOK)
+    settings = BudgetMonitorSettings(
+        _env_file=None,
+        database_url=database_url,
+        price_book=tmp_path / "book.yaml",
+        **extra,
+    )
+    infra = InfraSettings(_env_file=None, redis_url=redis_url)
+    app = build_app(settings, infra=infra, keys=store, start_consumers=False)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bm") as c,
     ):
-        api = Api(c, made)
+        yield Api(c, made)
+
+
+async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
+    tmp_path, database_url, redis_url, keys
+):
+    async with running_api(tmp_path, database_url, redis_url, keys) as api:
         created = await api.call(
             "POST",
             "/v1/budgets",
@@ -191,12 +195,8 @@ async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
 
     # A new process on the same database sees the same budgets (durable), and its
     # migrations are already done (version in the monitor's own version table).
-    app = make_app(tmp_path, database_url, redis_url, store)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bm") as c,
-    ):
-        listed = (await Api(c, made).call("GET", "/v1/budgets")).json()["budgets"]
+    async with running_api(tmp_path, database_url, redis_url, keys) as api:
+        listed = (await api.call("GET", "/v1/budgets")).json()["budgets"]
         assert sorted(b["id"] for b in listed) == sorted(["acme-q", generated.json()["id"]])
     engine = sqlalchemy.create_engine(database_url)
     with engine.connect() as conn:
@@ -210,13 +210,7 @@ async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
 async def test_subscription_secrets_are_shown_once_and_urls_are_checked(
     tmp_path, database_url, redis_url, keys, caplog
 ):
-    store, made = keys
-    app = make_app(tmp_path, database_url, redis_url, store)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bm") as c,
-    ):
-        api = Api(c, made)
+    async with running_api(tmp_path, database_url, redis_url, keys) as api:
         created = await api.call(
             "POST",
             "/v1/subscriptions",
@@ -251,17 +245,14 @@ async def test_subscription_secrets_are_shown_once_and_urls_are_checked(
         assert (await api.call("GET", f"/v1/subscriptions/{sub_id}")).status_code == 404
 
     # Outside development, loopback and private addresses are refused (SSRF stance).
-    app = make_app(tmp_path, database_url, redis_url, store, webhook_allow_private=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bm") as c,
-    ):
+    strict = {"webhook_allow_private": False}
+    async with running_api(tmp_path, database_url, redis_url, keys, **strict) as api:
         for url in (
             "http://127.0.0.1:9/hook",
             "http://10.1.2.3/",
             "http://[::1]/",
             "http://169.254.169.254/",
         ):
-            answer = await Api(c, made).call("POST", "/v1/subscriptions", json={"url": url})
+            answer = await api.call("POST", "/v1/subscriptions", json={"url": url})
             assert answer.status_code == 422, url
             assert "non-public" in answer.json()["detail"][0]["msg"]

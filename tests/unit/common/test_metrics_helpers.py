@@ -44,9 +44,9 @@ def test_an_idle_lag_metric_is_still_exposed_without_samples():
 
 
 def test_preset_label_sets_are_scraped_at_zero():
-    counter = Counter("unit_preset_things_total", "things", ["kind"])
-    preset(counter, ("a",), ("b",))
+    counter = Counter("unit_preset_things_total", "things", ["kind", "path"])
+    preset(counter, ("a", "b"), ("http",))
     text = generate_latest(REGISTRY).decode()
-    assert 'unit_preset_things_total{kind="a"} 0.0' in text
-    assert 'unit_preset_things_total{kind="b"} 0.0' in text
+    assert 'unit_preset_things_total{kind="a",path="http"} 0.0' in text
+    assert 'unit_preset_things_total{kind="b",path="http"} 0.0' in text
     assert "unit_preset_things_created" not in text  # created series are off

@@ -6,7 +6,8 @@ Metric names are listed once per service (`<service>/metrics.py`) and documented
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from aiokafka import TopicPartition
@@ -20,10 +21,11 @@ from prometheus_client.registry import Collector
 disable_created_metrics()
 
 
-def preset(metric: MetricWrapperBase, *label_sets: tuple[str, ...]) -> None:
-    """Create these label sets at zero, so a scrape shows them before the first increment
-    (a rate over a series that appears mid-way misses its first step)."""
-    for labels in label_sets:
+def preset(metric: MetricWrapperBase, *values: Sequence[str]) -> None:
+    """Create every combination of these values (one list per label) at zero, so a scrape
+    shows them before the first increment (a rate over a series that appears mid-way
+    misses its first step)."""
+    for labels in itertools.product(*values):
         metric.labels(*labels)
 
 

@@ -17,7 +17,7 @@ AUTH_REFUSALS = Counter(
     ["reason"],
 )
 AUTH_REFUSAL_REASONS = ("missing_key", "invalid_key", "forbidden")
-preset(AUTH_REFUSALS, *((r,) for r in AUTH_REFUSAL_REASONS))
+preset(AUTH_REFUSALS, AUTH_REFUSAL_REASONS)
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 

@@ -51,7 +51,7 @@ ALERTS_PENDING = Gauge(
 )
 CONSUMER_LAG = ConsumerLag("budget_monitor")  # usage.rated and budget.alerts
 
-preset(CHARGES_EVALUATED, *((o,) for o in CHARGE_OUTCOMES))
-preset(ALERTS_RAISED, *((b,) for b in BASES))
-preset(WEBHOOK_DELIVERIES, *((o,) for o in DELIVERY_OUTCOMES))
-preset(APPLY_RETRIES, *((r,) for r in RETRY_REASONS))
+preset(CHARGES_EVALUATED, CHARGE_OUTCOMES)
+preset(ALERTS_RAISED, BASES)
+preset(WEBHOOK_DELIVERIES, DELIVERY_OUTCOMES)
+preset(APPLY_RETRIES, RETRY_REASONS)

@@ -67,7 +67,7 @@ PRODUCED = Counter(
 )
 CONSUMER_LAG = ConsumerLag("metering")  # usage.ingest, read by the validator
 
-preset(ACCEPTED, *((p,) for p in PATHS))
-preset(DUPLICATES, *((p,) for p in PATHS))
-preset(REFUSED, *((p, r) for p in PATHS for r in REFUSAL_REASONS))
-preset(REQUESTS, *((o,) for o in REQUEST_OUTCOMES))
+preset(ACCEPTED, PATHS)
+preset(DUPLICATES, PATHS)
+preset(REFUSED, PATHS, REFUSAL_REASONS)
+preset(REQUESTS, REQUEST_OUTCOMES)

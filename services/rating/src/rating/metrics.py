@@ -63,4 +63,4 @@ RATING_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 
-preset(EVENTS_REJECTED, *((r,) for r in REJECTION_REASONS))
+preset(EVENTS_REJECTED, REJECTION_REASONS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -33,3 +35,8 @@ class BudgetAlert(BaseModel):
     raised_at: UtcDateTime
 
     _currency = field_validator("currency")(check_currency)
+
+    @property
+    def crossing_order(self) -> tuple[datetime, Decimal, str]:
+        """Sort key: when it was crossed; of one instant's jump, the lower threshold first."""
+        return (self.raised_at, self.threshold_percent, self.basis)

@@ -76,9 +76,6 @@ class AlertOutbox:
 
 
 def _in_crossing_order(pending: dict[str, str]) -> list[tuple[str, str, BudgetAlert]]:
-    """Pending alerts oldest crossing first, so the recent list and the topic read newest-last.
-
-    A charge that jumps several thresholds raises them in one instant; the lower goes first.
-    """
+    """Pending alerts oldest crossing first, so the recent list and the topic read newest-last."""
     decoded = [(alert_id, raw, codec.decode(BudgetAlert, raw)) for alert_id, raw in pending.items()]
-    return sorted(decoded, key=lambda p: (p[2].raised_at, p[2].threshold_percent, p[2].basis))
+    return sorted(decoded, key=lambda pending: pending[2].crossing_order)

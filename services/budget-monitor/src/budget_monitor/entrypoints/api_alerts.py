@@ -45,7 +45,7 @@ async def recent_alerts(
         if budget_id in (None, alert.budget_id) and _may_see(caller, alert)
     ]
     # Raised order can differ from crossing order after a restart: sort by the crossing.
-    visible.sort(key=lambda a: (a.raised_at, a.threshold_percent), reverse=True)
+    visible.sort(key=lambda alert: alert.crossing_order, reverse=True)
     return AlertList(alerts=visible[:limit])
 
 

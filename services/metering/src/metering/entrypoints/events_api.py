@@ -56,7 +56,7 @@ async def _accept(request: Request, caller: ApiKey, ingestion: Ingestion) -> Ing
     try:
         events = validate_all(raws)
     except InvalidEvents as invalid:
-        _count_invalid(invalid)
+        _record_refusals(invalid)
         raise Refused(
             400,
             "invalid_event",
@@ -98,7 +98,7 @@ def _authorize_sources(caller: ApiKey, events: list[UsageEvent]) -> None:
     )
 
 
-def _count_invalid(invalid: InvalidEvents) -> None:
+def _record_refusals(invalid: InvalidEvents) -> None:
     first: dict[int, EventError] = {}
     for error in invalid.errors:
         first.setdefault(error.index, error)

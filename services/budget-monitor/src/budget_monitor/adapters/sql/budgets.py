@@ -18,7 +18,6 @@ from budget_monitor.adapters.sql.schema import budgets, revision
 from budget_monitor.domain.budget_fields import BUDGET_FIELDS
 
 LISTS = ("thresholds", "forecast_thresholds")
-DOCUMENT = BUDGET_FIELDS
 
 
 class AlreadyExistsError(ValueError):
@@ -44,7 +43,7 @@ def bump(conn: Connection) -> None:
 
 
 def _row(document: Mapping[str, Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {k: document.get(k) for k in DOCUMENT}
+    row: dict[str, Any] = {k: document.get(k) for k in BUDGET_FIELDS}
     for name in LISTS:
         values = document.get(name)
         if values is not None:
@@ -54,7 +53,7 @@ def _row(document: Mapping[str, Any]) -> dict[str, Any]:
 
 def _stored(row: Any) -> StoredBudget:
     data = dict(row._mapping)
-    document = {k: data[k] for k in DOCUMENT if data[k] is not None}
+    document = {k: data[k] for k in BUDGET_FIELDS if data[k] is not None}
     for name in LISTS:
         if name in document:
             document[name] = json.loads(document[name])
