@@ -120,7 +120,7 @@ class Workers:
             "REDIS_URL": self.redis,
             "CHARGEBACK_KEYS_FILE": str(self.run_dir / "keys.json"),
             "RATING_PORT": str(port),
-            "RATING_PRICE_BOOK": str(self.price_book),
+            "CHARGEBACK_PRICE_BOOK": str(self.price_book),
             "RATING_DATA_DIR": str(self.run_dir / f"data-{name}"),
             "LOG_LEVEL": "INFO",  # assignments are logged at INFO (the fault run reads them)
         }

@@ -42,7 +42,7 @@ class Workers:
             "REDIS_URL": self.redis_url,
             "CHARGEBACK_KEYS_FILE": str(self.run_dir / "keys.json"),
             "RATING_PORT": str(port),
-            "RATING_PRICE_BOOK": str(self.price_book),
+            "CHARGEBACK_PRICE_BOOK": str(self.price_book),
             "LOG_LEVEL": "INFO",
         }
         log = self.run_dir / f"{name}-{len(self.processes)}.log"

@@ -30,8 +30,8 @@ from chargeback.contracts import RatedCharge, Topics, UsageEvent
 from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import ensure_topics, make_producer
 from chargeback.stack import DEFAULT_PRICE_BOOK
-from rating.adapters.pricebook_files import load_catalog
-from rating.domain import UsageKey, exact_sum, rate_events, totals, usage_key
+from terms.adapters.files import load_catalog
+from terms.domain import UsageKey, exact_sum, rate_events, totals, usage_key
 
 pytestmark = pytest.mark.integration
 

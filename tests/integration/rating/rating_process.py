@@ -40,7 +40,7 @@ def rating_process(
         "REDIS_URL": redis_url,
         "CHARGEBACK_KEYS_FILE": str(keys),
         "RATING_PORT": str(port),
-        "RATING_PRICE_BOOK": str(price_book),
+        "CHARGEBACK_PRICE_BOOK": str(price_book),
         "LOG_LEVEL": "INFO",
     }
     argv = [sys.executable, "-m", "rating"]

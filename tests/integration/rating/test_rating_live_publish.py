@@ -94,7 +94,7 @@ async def test_a_published_version_is_used_by_the_running_worker(
             }
             listed = (await http.get("/v1/price-book", headers=headers)).json()
             assert [v["version"] for v in listed["versions"]] == ["seed", "2.0"]
-            assert "rating_price_book_generation 1.0" in (await http.get("/metrics")).text
+            assert "rating_price_book_generation 2.0" in (await http.get("/metrics")).text
         assert worker.alive()  # no restart
     finally:
         worker.stop()

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from redis.asyncio import Redis
 
-from rating.adapters.redis_pricebooks import RedisPriceBookStorage
 from rating.adapters.redis_state import RedisRatingStore, usage_hash
-from rating.bootstrap import parse
 from rating.service_layer.ports import Outcome, PartitionCommit
+from terms.adapters import RedisPriceBookStorage
+from terms.adapters.files import parse
 
 pytestmark = pytest.mark.integration
 

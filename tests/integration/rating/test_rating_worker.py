@@ -17,8 +17,8 @@ from chargeback.auth import KeyStore
 from chargeback.contracts import RatedCharge, RejectedEvent, Topics, UsageEvent
 from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import ensure_topics, make_producer, partition_for
-from rating.adapters.pricebook_files import load_catalog
-from rating.domain import rate_events
+from terms.adapters.files import load_catalog
+from terms.domain import rate_events
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,8 @@ import pytest
 from rating_helpers import EXAMPLE, EventFactory
 
 from chargeback.contracts import UsageEvent
-from rating.adapters.pricebook_files import load_catalog
-from rating.domain import PriceBookCatalog
+from terms.adapters.files import load_catalog
+from terms.domain import PriceBookCatalog
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rating.domain import PriceBook, PriceBookCatalog, UsageKey
 from rating.service_layer.ports import CommitResult, Outcome, PartitionCommit, Snapshot
 from rating.service_layer.rate_records import Outgoing
+from terms.domain import PriceBook, PriceBookCatalog, UsageKey
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from chargeback.contracts import UsageEvent
-from rating.adapters.pricebook_files import parse_price_book
-from rating.domain import PriceBook
+from terms.adapters.files import parse_price_book
+from terms.domain import PriceBook
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "contracts" / "pricebooks" / "example.yaml"

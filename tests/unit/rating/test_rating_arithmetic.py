@@ -12,7 +12,7 @@ from rating_helpers import RATED_AT, EventFactory, make_book
 
 from chargeback.contracts import RatedCharge, RuleEffect
 from chargeback.contracts.types import MAX_DECIMAL_DIGITS
-from rating.domain import (
+from terms.domain import (
     AmountOutOfRange,
     PerUnit,
     PriceBookCatalog,
@@ -90,17 +90,17 @@ def test_an_event_without_ingest_time_is_still_rated(
 def test_fractional_and_huge_quantities_keep_every_digit(
     quantity: str, price: str, amount: str | None
 ) -> None:
-    priced = PerUnit(unit_price=Decimal(price)).price(Decimal(quantity))
-    assert Fraction(priced.amount) == Fraction(quantity) * Fraction(price)
+    (priced,) = PerUnit(unit_price=Decimal(price)).explain(Decimal(0), Decimal(quantity), "unit")
+    assert Fraction(priced.amount_delta) == Fraction(quantity) * Fraction(price)
     if amount is not None:
-        assert priced.amount == Decimal(amount)
+        assert priced.amount_delta == Decimal(amount)
 
 
 def test_an_amount_too_long_for_the_wire_is_refused_not_rounded() -> None:
     # 38 + 20 significant digits: exact, but more than a RatedCharge may carry.
     quantity = Decimal("1234567890123456789012345678901234567.8")
     with pytest.raises(AmountOutOfRange) as refused:
-        PerUnit(unit_price=Decimal("0.12345678901234567891")).price(quantity)
+        PerUnit(unit_price=Decimal("0.12345678901234567891")).explain(Decimal(0), quantity, "unit")
     assert refused.value.reason == "amount_out_of_range"
 
 
@@ -137,22 +137,20 @@ def test_amount_is_exactly_quantity_times_price(quantity: Decimal, price: Decima
     with localcontext(prec=200):
         exact = quantity * price  # 27 x 18 digits at most: exact at this precision
     try:
-        priced = PerUnit(unit_price=price).price(quantity)
+        (priced,) = PerUnit(unit_price=price).explain(Decimal(0), quantity, "unit")
     except AmountOutOfRange:
         # Refused, never rounded, and only what a message cannot carry.
         assert significant_digits(exact) > MAX_DECIMAL_DIGITS
         return
-    assert Fraction(priced.amount) == Fraction(exact)
-    assert priced.effects[0].amount_delta == priced.amount
+    assert Fraction(priced.amount_delta) == Fraction(exact)
 
 
 def test_trailing_zeros_do_not_make_an_amount_too_long() -> None:
     """27 + 12 fraction places written out, but the value is 1E17: carried, not refused."""
-    priced = PerUnit(unit_price=Decimal("0.100000000000")).price(
-        Decimal("1000000000000000000.000000000")
+    (priced,) = PerUnit(unit_price=Decimal("0.100000000000")).explain(
+        Decimal(0), Decimal("1000000000000000000.000000000"), "unit"
     )
-    assert priced.amount == Decimal("100000000000000000")
-    assert priced.effects[0].amount_delta == priced.amount
+    assert priced.amount_delta == Decimal("100000000000000000")
 
 
 @given(left=decimals, right=decimals)

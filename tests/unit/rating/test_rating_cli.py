@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from chargeback.auth import KeyStore
 from rating import cli
-from rating.bootstrap import build_http_app, parse
-from rating.service_layer.pricebooks import PriceBookRegistry
+from rating.bootstrap import build_app
+from terms.adapters.files import parse
+from terms.service_layer.registry import PriceBookRegistry
 
 runner = CliRunner()
 
@@ -52,8 +53,9 @@ class NoUsage:
 def finance_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     keys = KeyStore(tmp_path / "keys.json")
     plain, _ = keys.create("finance")
-    registry = PriceBookRegistry(InMemoryPriceBookStorage(), [parse(book_yaml(), "seed")], parse)
-    api = build_http_app(worker=FakeWorker(), registry=registry, usage=NoUsage(), keys=keys)
+    registry = PriceBookRegistry(InMemoryPriceBookStorage(), parse)
+    asyncio.run(registry.seed([(parse(book_yaml(), "seed"), book_yaml())]))
+    api = build_app(worker=FakeWorker(), registry=registry, usage=NoUsage(), keys=keys)
 
     def through_the_app(request: httpx.Request) -> httpx.Response:
         """The CLI is synchronous: each of its requests runs the ASGI app on a loop of its own."""
@@ -88,7 +90,8 @@ def test_publish_sends_the_file_and_reports_the_generation(
     book.write_text(book_yaml(version="2099", effective_from="2099-01-01T00:00:00Z"))
     first = runner.invoke(cli.app, ["publish", str(book), "--key", finance_key])
     assert first.exit_code == 0, first.output
-    assert "published version 2099" in first.output and "generation 1" in first.output
+    assert "published version 2099" in first.output
+    assert "generation 2" in first.output  # the seed was the first
     again = runner.invoke(cli.app, ["publish", str(book)], env={"CHARGEBACK_API_KEY": finance_key})
     assert again.exit_code == 0 and "already published" in again.output
 

@@ -12,9 +12,9 @@ from rating_fakes import InMemoryPriceBookStorage
 from rating_helpers import RULES_BOOK, book_yaml
 
 from chargeback.auth import KeyStore
-from rating.adapters.pricebook_files import parse_price_book
-from rating.bootstrap import build_http_app, parse
-from rating.service_layer.pricebooks import PriceBookRegistry
+from rating.bootstrap import build_app
+from terms.adapters.files import parse, parse_price_book
+from terms.service_layer.registry import PriceBookRegistry
 
 FUTURE = book_yaml(version="2099", effective_from="2099-01-01T00:00:00Z", price="0.04")
 
@@ -47,12 +47,13 @@ def usage() -> FakeUsage:
 
 @pytest.fixture
 async def client(keys: KeyStore, usage: FakeUsage) -> AsyncIterator[httpx.AsyncClient]:
-    seed = [
-        parse_price_book(book_yaml(version="2024", effective_from="2024-01-01T00:00:00Z")),
-        parse_price_book(RULES_BOOK.replace("2024-01-01", "2024-03-01")),
+    texts = [
+        book_yaml(version="2024", effective_from="2024-01-01T00:00:00Z"),
+        RULES_BOOK.replace("2024-01-01", "2024-03-01"),
     ]
-    registry = PriceBookRegistry(InMemoryPriceBookStorage(), seed, parse)
-    api = build_http_app(worker=FakeWorker(), registry=registry, usage=usage, keys=keys)
+    registry = PriceBookRegistry(InMemoryPriceBookStorage(), parse)
+    await registry.seed([(parse_price_book(text), text) for text in texts])
+    api = build_app(worker=FakeWorker(), registry=registry, usage=usage, keys=keys)
     transport = httpx.ASGITransport(app=api)
     async with httpx.AsyncClient(transport=transport, base_url="http://rating") as http:
         yield http
@@ -139,7 +140,7 @@ async def test_an_invalid_version_is_refused_with_every_problem_and_nothing_chan
     paths = {p["path"] for p in response.json()["problems"]}
     assert paths == {"$.currency", "$.services.compute.meters.cpu_hours.price"}
     body = (await client.get("/v1/price-book", headers=finance)).json()
-    assert (body["generation"], len(body["versions"])) == (0, 2)
+    assert (body["generation"], len(body["versions"])) == (2, 2)  # the two seed versions
 
 
 async def test_the_past_cannot_be_repriced_and_clashes_are_conflicts(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rating.domain import Graduated, Package, Percentage, PerUnit, Tier, Volume, exact_sum
+from terms.domain import Graduated, Package, Percentage, PerUnit, Tier, Volume, exact_sum
 
 D = Decimal
 TIERS = (Tier(D(100), D("1.00")), Tier(D(200), D("0.50")), Tier(None, D("0.25")))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rating_helpers import RATED_AT, EventFactory, make_book
 
-from rating.domain import PriceBookCatalog, rate_events, totals
+from terms.domain import PriceBookCatalog, rate_events, totals
 
 
 def catalog() -> PriceBookCatalog:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rating_helpers import RATED_AT, EventFactory, rules_book
 
-from rating.domain import PriceBookCatalog, Rater, commitment_shortfalls, period_bounds, period_of
+from terms.domain import InvalidPeriodError, Period, PriceBookCatalog, Rater, commitment_shortfalls
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -24,18 +24,31 @@ NEW_YORK = ZoneInfo("America/New_York")
     ],
 )
 def test_the_period_is_cut_at_local_midnight(moment: str, period: str) -> None:
-    assert period_of(datetime.fromisoformat(moment), NEW_YORK) == period
+    assert str(Period.of(datetime.fromisoformat(moment), NEW_YORK)) == period
 
 
 def test_period_bounds_follow_the_zone_across_dst() -> None:
-    start, end = period_bounds("2024-11", NEW_YORK)
-    assert (start, end) == (
+    november = Period.parse("2024-11")
+    assert (november.start_in(NEW_YORK), november.end_in(NEW_YORK)) == (
         datetime(2024, 11, 1, 4, tzinfo=UTC),
         datetime(2024, 12, 1, 5, tzinfo=UTC),
     )
-    assert period_bounds("2024-12", ZoneInfo("UTC"))[1] == datetime(2025, 1, 1, tzinfo=UTC)
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        period_bounds("2024-13", NEW_YORK)
+    assert Period.parse("2024-12").end_in(ZoneInfo("UTC")) == datetime(2025, 1, 1, tzinfo=UTC)
+    with pytest.raises(InvalidPeriodError, match="month must be 01 to 12"):
+        Period.parse("2024-13")
+
+
+@pytest.mark.parametrize("name", ["9999-12", "0000-01", "1999-12", "3000-01"])
+def test_periods_outside_the_calendar_are_refused_with_the_range(name: str) -> None:
+    with pytest.raises(InvalidPeriodError, match="2000-01 to 2999-12"):
+        Period.parse(name)
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T20:00:00+00:00", "0001-01-01T00:00:00+00:00"])
+def test_a_time_outside_the_calendar_has_no_period(moment: str) -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")  # 9999-12-31T20:00Z is already year 10000 there
+    with pytest.raises(InvalidPeriodError):
+        Period.of(datetime.fromisoformat(moment), tokyo)
 
 
 def test_tiers_restart_in_a_new_period_of_the_customers_zone(make_event: EventFactory) -> None:

@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 from rating_helpers import EXAMPLE, REPO, book_yaml
 
 from chargeback.money import MINOR_UNITS
-from rating.adapters.pricebook_files import load_catalog, parse_price_book
-from rating.domain import Graduated, PerUnit, PriceBookCatalog, PriceBookInvalid, Volume
+from terms.adapters.files import load_catalog, parse_price_book
+from terms.domain import Graduated, PerUnit, PriceBookCatalog, PriceBookInvalid, Volume
 
 SCHEMA = REPO / "contracts" / "schemas" / "pricebook.schema.json"
 

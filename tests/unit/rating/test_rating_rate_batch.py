@@ -11,9 +11,9 @@ from rating_helpers import QUIET, RATED_AT, EventFactory, rules_book
 
 from chargeback import codec
 from chargeback.contracts import RatedCharge, RejectedEvent, Topics, UsageEvent
-from rating.domain import PriceBookCatalog, rate_events, totals
 from rating.service_layer.ports import PartitionCommit, Snapshot
 from rating.service_layer.rate_batch import BatchReport, rate_batch
+from terms.domain import PriceBookCatalog, rate_events, totals
 
 
 @pytest.fixture

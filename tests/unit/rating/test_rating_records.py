@@ -8,8 +8,8 @@ from rating_helpers import RATED_AT, EventFactory
 
 from chargeback import codec
 from chargeback.contracts import RatedCharge, RejectedEvent, Topics
-from rating.domain import PriceBook, PriceBookCatalog
 from rating.service_layer.rate_records import rate_records
+from terms.domain import PriceBook, PriceBookCatalog
 
 
 def test_each_record_is_rated_or_rejected_in_order(

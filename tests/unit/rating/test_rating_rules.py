@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rating_helpers import PEAK, QUIET, RATED_AT, EventFactory, rules_book
 
-from rating.domain import PriceBook, exact_sum
-from rating.domain.rules import TimeOfUseWindow
+from terms.domain import PriceBook, exact_sum
+from terms.domain.rules import TimeOfUseWindow
 
 D = Decimal
 BERLIN = ZoneInfo("Europe/Berlin")

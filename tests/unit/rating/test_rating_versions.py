@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from rating_helpers import RATED_AT, EventFactory, make_book
 
-from rating.domain import NoPriceBookInForce, PriceBookCatalog
+from terms.domain import NoPriceBookInForce, PriceBookCatalog
 
 
 @pytest.fixture

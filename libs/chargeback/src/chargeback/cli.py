@@ -175,8 +175,8 @@ def what_if(
 
     from chargeback import codec
     from chargeback.contracts import UsageEvent
-    from rating.adapters.pricebook_files import load_catalog
-    from rating.domain import rate_events, totals
+    from terms.adapters.files import load_catalog
+    from terms.domain import rate_events, totals
 
     lines = [line for line in events.read_text().splitlines() if line.strip()]
     parsed = [

@@ -139,6 +139,7 @@ class Stack:
             "CHARGEBACK_KEYS_FILE": str(self.keys_file),
             "PYTHONUNBUFFERED": "1",
             f"{spec.env_prefix}PORT": str(self.ports[name]),
+            "CHARGEBACK_PRICE_BOOK": str(self.config.price_book),
             "RATING_PRICE_BOOK": str(self.config.price_book),
             "BUDGET_MONITOR_BUDGETS_FILE": str(self.config.budgets_file),
             "BUDGET_MONITOR_DATABASE_URL": self.budgets_database,

@@ -9,15 +9,15 @@ import signal
 import sys
 
 import uvicorn
-from redis.asyncio import Redis
 
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
-from rating.adapters.pricebook_files import load_catalog
-from rating.bootstrap import build_http_app, build_worker
-from rating.domain import PriceBookInvalid
+from rating.bootstrap import bootstrap
 from rating.settings import get_settings
+from terms.adapters import read_versions
+from terms.domain import PriceBookInvalid
+from terms.settings import get_terms_settings
 
 log = logging.getLogger("rating")
 
@@ -31,30 +31,24 @@ def main() -> int:
     settings = get_settings()
     infra = get_infra_settings()
     configure_logging("rating", infra.log_level)
+    seed_path = get_terms_settings().price_book
     try:
-        seed = load_catalog(settings.price_book)
-        bootstrap_servers = infra.require_kafka()
-        redis_url = infra.require_redis()
+        seed = read_versions(seed_path) if seed_path is not None else []
+        api = bootstrap(
+            settings,
+            infra=infra,
+            keys=KeyStore(infra.chargeback_keys_file),
+            seed=seed,
+            on_worker_lost=stop_process,
+        )
     except (PriceBookInvalid, FileNotFoundError, RuntimeError) as error:
         log.error("rating cannot start: %s", error)
         return 2
-    redis = Redis.from_url(redis_url)
-    worker = build_worker(
-        settings, bootstrap_servers=bootstrap_servers, redis=redis, seed=seed.versions
-    )
-    api = build_http_app(
-        worker=worker,
-        registry=worker.registry,
-        usage=worker.store,
-        keys=KeyStore(infra.chargeback_keys_file),
-        closing=[redis.aclose],
-        on_worker_lost=stop_process,
-    )
     log.info(
-        "rating on %s:%s, seed price-book versions %s",
+        "rating on %s:%s, seed price-book versions: %s",
         settings.host,
         settings.port,
-        ", ".join(book.version for book in seed.versions),
+        ", ".join(book.version for book, _ in seed) or "none",
     )
     # Rating makes many short-lived objects per event (freed by reference counting); the
     # default young-generation collection every 700 allocations cost ~15 % of throughput.

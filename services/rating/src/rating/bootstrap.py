@@ -1,4 +1,9 @@
-"""The composition root: the rating worker and its HTTP app, built from their dependencies."""
+"""The composition root: the rating process (worker and HTTP API), built from its parts.
+
+`bootstrap` connects nothing itself: it makes the clients, and the app's lifespan
+publishes the seed price-book versions, starts the worker and stops it again.
+`build_app` is the same assembly with the parts given (tests pass fakes).
+"""
 
 from __future__ import annotations
 
@@ -13,17 +18,18 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from chargeback.auth import KeyStore
+from chargeback.clock import Clock, utc_now
 from chargeback.kafka import make_producer
+from chargeback.settings import InfraSettings
 from chargeback.web import attach_keys, operations_router
-from rating.adapters.pricebook_files import parse_price_book
-from rating.adapters.redis_pricebooks import RedisPriceBookStorage
 from rating.adapters.redis_state import RedisRatingStore
-from rating.domain import PriceBook
 from rating.entrypoints import commitments_api, pricebook_api
-from rating.entrypoints.worker import Clock, RatingWorker, utc_now
+from rating.entrypoints.worker import RatingWorker
 from rating.service_layer.ports import UsageReader
-from rating.service_layer.pricebooks import PriceBookRegistry
 from rating.settings import RatingSettings
+from terms.adapters import open_registry
+from terms.domain import PriceBook
+from terms.service_layer.registry import PriceBookRegistry
 
 log = logging.getLogger(__name__)
 
@@ -37,34 +43,44 @@ class Worker(Protocol):
     async def stop(self) -> None: ...
 
 
-def parse(text: str, source: str) -> PriceBook:
-    return parse_price_book(text, source=source)
-
-
-def build_worker(
+def bootstrap(
     settings: RatingSettings,
     *,
-    bootstrap_servers: str,
-    redis: Redis,
-    seed: Sequence[PriceBook],
+    infra: InfraSettings,
+    keys: KeyStore,
+    seed: Sequence[tuple[PriceBook, str]] = (),
     clock: Clock = utc_now,
-) -> RatingWorker:
-    """The consumer of usage.events, its producer, its state and price books (nothing connects)."""
-    return RatingWorker(
+    on_worker_lost: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The rating process: consumer of usage.events, its state, the price books, the API."""
+    bootstrap_servers, redis = infra.require_kafka(), Redis.from_url(infra.require_redis())
+    registry = open_registry(redis)
+    store = RedisRatingStore(redis, dedup_ttl_s=settings.dedup_ttl_s)
+    worker = RatingWorker(
         bootstrap=bootstrap_servers,
-        store=RedisRatingStore(redis, dedup_ttl_s=settings.dedup_ttl_s),
+        store=store,
         producer=lambda: make_producer(bootstrap_servers),
-        registry=PriceBookRegistry(RedisPriceBookStorage(redis), seed, parse),
+        registry=registry,
         clock=clock,
+    )
+    return build_app(
+        worker=worker,
+        registry=registry,
+        usage=store,
+        keys=keys,
+        seed=seed,
+        closing=[redis.aclose],
+        on_worker_lost=on_worker_lost,
     )
 
 
-def build_http_app(
+def build_app(
     *,
     worker: Worker,
     registry: PriceBookRegistry,
     usage: UsageReader,
     keys: KeyStore,
+    seed: Sequence[tuple[PriceBook, str]] = (),
     closing: Sequence[Callable[[], object]] = (),
     on_worker_lost: Callable[[], None] | None = None,
 ) -> FastAPI:
@@ -74,6 +90,9 @@ def build_http_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async def start() -> None:
             try:
+                published = await registry.seed(seed)
+                if published:
+                    log.info("seed price-book versions published: %s", ", ".join(published))
                 await worker.start()
             except Exception:
                 log.exception("the rating worker failed to start")

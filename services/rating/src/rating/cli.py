@@ -23,8 +23,8 @@ def _client(url: str) -> httpx.Client:
 @app.command("validate")
 def validate(path: Path) -> None:
     """Check a price-book file (or a folder of versions); every problem is listed."""
-    from rating.adapters.pricebook_files import load_catalog
-    from rating.domain import PriceBookInvalid
+    from terms.adapters.files import load_catalog
+    from terms.domain import PriceBookInvalid
 
     try:
         catalog = load_catalog(path)

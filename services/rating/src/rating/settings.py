@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,9 +15,6 @@ class RatingSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8002, ge=1, le=65535)
-    # The seed versions: a price-book YAML file, or a directory whose YAML files are versions.
-    # Versions published later (POST /v1/price-books) are kept in Redis.
-    price_book: Path = Path("contracts/pricebooks/example.yaml")
     # How long an event's identity is remembered to charge a re-sent copy of it only once.
     dedup_ttl_s: int = Field(default=FORTY_DAYS_S, ge=60)
 

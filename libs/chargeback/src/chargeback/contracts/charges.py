@@ -13,7 +13,6 @@ from chargeback.contracts.types import (
     UtcDateTime,
     check_currency,
 )
-from chargeback.money import Money
 
 
 class RuleEffect(BaseModel):
@@ -40,6 +39,11 @@ class RatedCharge(BaseModel):
     amount: ExactDecimal
     currency: Currency
     price_book_version: Annotated[str, Field(min_length=1, max_length=64)]
+    # The context the charge was made in: downstream uses it and never recomputes it.
+    period: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]  # billing period
+    time_zone: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_+/-]{0,63}$")]  # cut it
+    cost_center: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    committed_quantity: ExactDecimal | None = None  # the meter's commitment a period
     event_time: UtcDateTime
     ingested_at: UtcDateTime | None = None
     rated_at: UtcDateTime
@@ -49,10 +53,6 @@ class RatedCharge(BaseModel):
     breakdown: Annotated[list[RuleEffect], Field(max_length=32)] = Field(default_factory=list)
 
     _currency = field_validator("currency")(check_currency)
-
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
     @property
     def event_key(self) -> str:

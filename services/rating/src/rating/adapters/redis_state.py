@@ -21,13 +21,13 @@ from typing import Any
 from redis.asyncio import Redis
 
 from chargeback.contracts import Topics
-from rating.domain import UsageKey
-from rating.domain.pricing import plain
 from rating.service_layer.ports import CommitResult, Outcome, PartitionCommit, Snapshot
+from terms.adapters import GENERATION
+from terms.domain import UsageKey
+from terms.domain.pricing import plain
 
 PREFIX = "rating:"
 OFFSETS = f"{PREFIX}offsets:{Topics.EVENTS}"
-GENERATION = f"{PREFIX}pricebooks:generation"
 COMMIT_LUA = (Path(__file__).parent / "commit_partition.lua").read_text()
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from chargeback.web import Caller, forbid
-from rating.domain import NoPriceBookInForce, commitment_shortfalls, period_bounds, total_shortfall
-from rating.domain.pricing import plain
-from rating.service_layer.pricebooks import PriceBookRegistry
+from terms.domain import InvalidPeriodError, NoPriceBookInForce, Period, period_commitments
+from terms.domain.periods import PATTERN as PERIOD_PATTERN
+from terms.domain.pricing import plain
+from terms.service_layer.registry import PriceBookRegistry
 
 
 class CommitmentPublic(BaseModel):
@@ -38,38 +39,39 @@ class CommitmentsPublic(BaseModel):
 
 router = APIRouter(prefix="/v1", tags=["commitments"])
 CustomerId = Annotated[str, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
-Period = Annotated[str, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+PeriodName = Annotated[str, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")]
 
 
 @router.get("/commitments", response_model=CommitmentsPublic)
 async def commitments(
-    request: Request, caller: Caller, customer: CustomerId, period: Period
+    request: Request, caller: Caller, customer: CustomerId, period: PeriodName
 ) -> CommitmentsPublic:
     """Committed units against usage so far, and the shortfall owed if the period closed now.
 
-    Finance, or the customer's own key. The shortfall is final once `status` is closed.
+    Finance, or the customer's own key. The shortfall is final once `status` is closed;
+    billing's shortfall line of that period is the same figure (one computation).
     """
     if not caller.may_read_customer(customer):
         raise forbid(f"this key may not read customer {customer!r}")
-    registry: PriceBookRegistry = request.app.state.registry
-    await registry.refresh()
-    catalog, now = registry.catalog, datetime.now(UTC)
     try:
-        zone = catalog.in_force_at(now).customer(customer).zone
-        start, end = period_bounds(period, zone)
-        book = catalog.in_force_at(min(now, end - timedelta(microseconds=1)))
+        month = Period.parse(period)
+    except InvalidPeriodError as invalid:
+        raise HTTPException(400, str(invalid)) from None
+    registry: PriceBookRegistry = request.app.state.registry
+    catalog = await registry.refresh()
+    used = await request.app.state.usage.used_in_period(customer, period)
+    try:
+        owed = period_commitments(catalog, customer, month, used)
     except NoPriceBookInForce as missing:
         raise HTTPException(404, missing.message) from None
-    used = await request.app.state.usage.used_in_period(customer, period)
-    shortfalls = commitment_shortfalls(book, customer, used)
     return CommitmentsPublic(
         customer=customer,
         period=period,
-        status="closed" if now >= end else "open",
-        period_start=start,
-        period_end=end,
-        currency=book.currency,
-        price_book_version=book.version,
+        status="closed" if datetime.now(UTC) >= owed.end else "open",
+        period_start=owed.start,
+        period_end=owed.end,
+        currency=owed.book.currency,
+        price_book_version=owed.book.version,
         commitments=[
             CommitmentPublic(
                 service=item.service,
@@ -80,7 +82,7 @@ async def commitments(
                 shortfall_quantity=plain(item.quantity),
                 shortfall_amount=plain(item.amount),
             )
-            for item in shortfalls
+            for item in owed.shortfalls
         ],
-        total_shortfall=plain(total_shortfall(shortfalls)),
+        total_shortfall=plain(owed.total),
     )

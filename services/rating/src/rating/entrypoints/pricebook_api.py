@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from chargeback.auth import ApiKey
 from chargeback.web import Caller, require_role
 from rating import metrics
-from rating.domain import PriceBook, PriceBookCatalog, PriceBookInvalid
-from rating.service_layer.pricebooks import PriceBookRegistry, PublishConflict
+from terms.domain import PriceBook, PriceBookCatalog, PriceBookInvalid
+from terms.service_layer.registry import PriceBookRegistry, PublishConflict
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 

@@ -9,29 +9,24 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aiokafka import AIOKafkaProducer, TopicPartition
 
+from chargeback.clock import Clock, utc_now
 from chargeback.consumer import Batch, BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
 from rating import metrics
 from rating.adapters.kafka_publisher import KafkaPublisher
 from rating.adapters.redis_state import RedisRatingStore
-from rating.service_layer.pricebooks import PriceBookRegistry
 from rating.service_layer.rate_batch import BatchReport, rate_batch
+from terms.service_layer.registry import PriceBookRegistry
 
 GROUP_ID = "rating"
 MAX_BATCH = 5000
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class RatingWorker:

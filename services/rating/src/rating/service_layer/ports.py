@@ -8,8 +8,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Protocol
 
-from rating.domain import PriceBookCatalog, UsageKey
 from rating.service_layer.rate_records import Outgoing
+from terms.domain import PriceBookCatalog, UsageKey
 
 
 class Record(Protocol):

@@ -24,7 +24,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from chargeback.contracts import UsageEvent
-from rating.domain import PriceBookCatalog, Rater, UsageKey
 from rating.service_layer.decoding import Decoded, decode_records
 from rating.service_layer.ports import (
     Catalogs,
@@ -37,6 +36,7 @@ from rating.service_layer.ports import (
     Snapshot,
 )
 from rating.service_layer.rate_records import BatchResult, rate_decoded, state_keys
+from terms.domain import PriceBookCatalog, Rater, UsageKey
 
 CATALOG_RELOADS = 3
 # Messages are handed to the producer every CHUNK events, and the loop yields, so the

@@ -16,8 +16,8 @@ from typing import Any
 from chargeback import codec
 from chargeback.contracts import RatedCharge, RejectedEvent, Topics, UsageEvent
 from chargeback.contracts.rejections import FieldError
-from rating.domain import PriceBookCatalog, Rater, RatingError, UsageKey, usage_key
 from rating.service_layer.decoding import Decoded, Undecodable, decode_records
+from terms.domain import PriceBookCatalog, Rater, RatingError, UsageKey, usage_key
 
 UNDECODABLE = "undecodable"
 INTERNAL_ERROR = "internal_error"

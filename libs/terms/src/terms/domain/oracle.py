@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from chargeback.contracts import RatedCharge, UsageEvent
 from chargeback.money import exact_sum
-from rating.domain.catalog import PriceBookCatalog
-from rating.domain.errors import RatingError
-from rating.domain.usage import Rater
+from terms.domain.catalog import PriceBookCatalog
+from terms.domain.errors import RatingError
+from terms.domain.usage import Rater
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from chargeback.contracts import RuleEffect
 from chargeback.money import exact_sum
-from rating.domain.pricing import ZERO, effect, exact_difference, exact_product, plain
+from terms.domain.pricing import ZERO, effect, exact_difference, exact_product, plain
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from chargeback.contracts import RatedCharge, RuleEffect, UsageEvent
 from chargeback.money import exact_sum
-from rating.domain.pricing import (
+from terms.domain.customers import Customer, Terms
+from terms.domain.pricing import (
     ZERO,
     Percentage,
     PerUnit,
@@ -33,10 +33,7 @@ from rating.domain.pricing import (
     percent_of,
     plain,
 )
-from rating.domain.rules import signed
-
-if TYPE_CHECKING:
-    from rating.domain.pricebook import PriceBook, Terms
+from terms.domain.rules import DemandRules, signed
 
 
 def billable(used: Decimal, allowance: Decimal) -> Decimal:
@@ -59,26 +56,28 @@ def _base(terms: Terms, before: Decimal, after: Decimal) -> list[RuleEffect]:
 
 
 def charge_event(
-    book: PriceBook,
     event: UsageEvent,
     *,
+    terms: Terms,
+    customer: Customer,
+    rules: DemandRules,
+    version: str,
+    currency: str,
+    period: str,
     rated_at: datetime,
     used_before: Decimal,
-    period: str | None = None,
 ) -> RatedCharge:
-    data, rules = event.data, book.rules
-    terms = book.terms(event.customer, data.service, data.meter)
+    """The event's charge under `terms`, `used_before` units of its meter used this period."""
+    data = event.data
     unit, pricing = terms.meter.unit, terms.pricing
     used_after = exact_sum((used_before, data.quantity))
     before = billable(used_before, terms.free_allowance)
     after = billable(used_after, terms.free_allowance)
     effects: list[RuleEffect] = []
     if _depends_on_period(terms):
-        customer = book.customer(event.customer)
-        period = period or book.period(event.customer, event.time)
         detail = (
             f"{period} ({customer.zone.key}): {plain(used_before)} → {plain(used_after)} {unit} "
-            f"used this period; price book {book.version}"
+            f"used this period; price book {version}"
         )
         effects.append(effect("period", detail, ZERO))
     free = exact_difference(data.quantity, exact_difference(after, before))
@@ -140,8 +139,12 @@ def charge_event(
         quantity=data.quantity,
         unit_price=on_the_wire(pricing.marginal_price(after), "the unit price"),
         amount=amount,
-        currency=book.currency,
-        price_book_version=book.version,
+        currency=currency,
+        price_book_version=version,
+        period=period,
+        time_zone=customer.zone.key,
+        cost_center=customer.cost_center or None,
+        committed_quantity=terms.committed,
         event_time=event.time,
         ingested_at=event.ingesttime,
         rated_at=rated_at,

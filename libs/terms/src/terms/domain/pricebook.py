@@ -7,60 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chargeback.contracts import RatedCharge, UsageEvent
-from rating.domain.charging import charge_event
-from rating.domain.errors import UnknownMeter, UnknownService
-from rating.domain.periods import UTC_ZONE, period_of
-from rating.domain.pricing import ZERO, PricingModel
-from rating.domain.rules import DemandRules
-
-
-@dataclass(frozen=True, slots=True)
-class Meter:
-    name: str
-    unit: str
-    pricing: PricingModel
-    free_allowance: Decimal = ZERO  # units free per customer and billing period
-
-
-@dataclass(frozen=True, slots=True)
-class Service:
-    name: str
-    meters: Mapping[str, Meter]
-    description: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Override:
-    """What a customer negotiated for one meter; None keeps the price book's terms."""
-
-    pricing: PricingModel | None = None
-    free_allowance: Decimal | None = None
-    committed: Decimal | None = None  # quantity committed per billing period
-
-
-@dataclass(frozen=True, slots=True)
-class Customer:
-    id: str
-    name: str = ""
-    cost_center: str = ""
-    zone: ZoneInfo = UTC_ZONE  # billing periods are cut in this time zone
-    discount_percent: Decimal = ZERO
-    overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Terms:
-    """The terms one customer gets for one meter: the book's, with their overrides."""
-
-    meter: Meter
-    pricing: PricingModel
-    free_allowance: Decimal
-    committed: Decimal | None
-    discount_percent: Decimal
-    own_rates: bool
+from terms.domain.charging import charge_event
+from terms.domain.customers import Customer, Meter, Override, Service, Terms
+from terms.domain.errors import TimeOutOfRange, UnknownMeter, UnknownService
+from terms.domain.periods import InvalidPeriodError, Period
+from terms.domain.pricing import ZERO
+from terms.domain.rules import DemandRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +75,10 @@ class PriceBook:
 
     def period(self, customer: str, moment: datetime) -> str:
         """The billing period (calendar month in the customer's time zone) of a moment."""
-        return period_of(moment, self.customer(customer).zone)
+        try:
+            return str(Period.of(moment, self.customer(customer).zone))
+        except InvalidPeriodError as outside:
+            raise TimeOutOfRange(str(outside), field="time") from None
 
     def rate(
         self,
@@ -132,4 +89,15 @@ class PriceBook:
         period: str | None = None,
     ) -> RatedCharge:
         """Price one event, `used_before` units of its meter having been used this period."""
-        return charge_event(self, event, rated_at=rated_at, used_before=used_before, period=period)
+        data = event.data
+        return charge_event(
+            event,
+            terms=self.terms(event.customer, data.service, data.meter),
+            customer=self.customer(event.customer),
+            rules=self.rules,
+            version=self.version,
+            currency=self.currency,
+            period=period or self.period(event.customer, event.time),
+            rated_at=rated_at,
+            used_before=used_before,
+        )

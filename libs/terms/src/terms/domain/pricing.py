@@ -16,7 +16,7 @@ from typing import Protocol
 from chargeback import money
 from chargeback.contracts import RuleEffect
 from chargeback.contracts.types import MAX_DECIMAL_CHARS, MAX_DECIMAL_DIGITS
-from rating.domain.errors import AmountOutOfRange
+from terms.domain.errors import AmountOutOfRange
 
 ZERO = Decimal(0)
 
@@ -74,13 +74,6 @@ def negated(value: Decimal) -> Decimal:
     return money.EXACT.minus(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Priced:
-    amount: Decimal
-    unit_price: Decimal
-    effects: tuple[RuleEffect, ...]
-
-
 class PricingModel(Protocol):
     def cost(self, total: Decimal) -> Decimal: ...
 
@@ -106,11 +99,6 @@ class PerUnit:
 
     def marginal_price(self, total: Decimal) -> Decimal:
         return self.unit_price
-
-    def price(self, quantity: Decimal) -> Priced:
-        """One event alone, from zero (what-if tools and tests)."""
-        effects = self.explain(ZERO, quantity, "unit")
-        return Priced(effects[0].amount_delta, self.unit_price, tuple(effects))
 
 
 @dataclass(frozen=True, slots=True)

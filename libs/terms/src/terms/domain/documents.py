@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chargeback.money import MINOR_UNITS
-from rating.domain.errors import Problem
+from terms.domain.errors import Problem
 
 PLAIN_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")  # as jsonschema writes JSON paths
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from chargeback.contracts import RatedCharge, UsageEvent
 from chargeback.money import exact_sum
-from rating.domain.catalog import PriceBookCatalog
-from rating.domain.pricing import ZERO
+from terms.domain.catalog import PriceBookCatalog
+from terms.domain.pricing import ZERO
 
 UsageKey = tuple[str, str, str, str]  # customer, service, meter, billing period
 

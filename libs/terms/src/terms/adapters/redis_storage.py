@@ -1,8 +1,8 @@
 """Published price-book versions in Redis: their YAML text, and a generation counter.
 
-`rating:pricebooks:versions` (version -> text), `rating:pricebooks:starts`
-(effective_from in UTC -> version) and `rating:pricebooks:generation`, bumped by each
-publication: the announcement every worker checks with each batch it rates.
+`terms:versions` (version -> text), `terms:starts` (effective_from in UTC -> version)
+and `terms:generation`, bumped by each publication: the announcement every service
+checks (rating with each batch it rates, in the same snapshot as its tier state).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from datetime import UTC
 
 from redis.asyncio import Redis
 
-from rating.adapters.redis_state import GENERATION, PREFIX
-from rating.domain import PriceBook
+from terms.domain import PriceBook
 
-VERSIONS = f"{PREFIX}pricebooks:versions"
-STARTS = f"{PREFIX}pricebooks:starts"
+VERSIONS = "terms:versions"
+STARTS = "terms:starts"
+GENERATION = "terms:generation"
 
 # Atomic: two publications at once cannot both take a version name or a start time.
 PUT_LUA = """
@@ -44,11 +44,16 @@ class RedisPriceBookStorage:
             pipe.get(GENERATION)
             pipe.hgetall(VERSIONS)
             generation, texts = await pipe.execute()
-        return int(generation or 0), {k.decode(): v.decode() for k, v in texts.items()}
+        return int(generation or 0), {_text(k): _text(v) for k, v in texts.items()}
 
     async def put(self, book: PriceBook, text: str) -> tuple[str, int]:
         start = book.effective_from.astimezone(UTC).isoformat()
         status, generation = await self._put(
             keys=[VERSIONS, STARTS, GENERATION], args=[book.version, start, text]
         )
-        return status.decode(), int(generation)
+        return _text(status), int(generation)
+
+
+def _text(value: bytes | str) -> str:
+    """Clients made with or without `decode_responses` both work."""
+    return value.decode() if isinstance(value, bytes) else value

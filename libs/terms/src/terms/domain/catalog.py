@@ -8,8 +8,8 @@ from datetime import datetime
 from itertools import pairwise
 
 from chargeback.contracts import RatedCharge, UsageEvent
-from rating.domain.errors import NoPriceBookInForce, PriceBookInvalid, Problem
-from rating.domain.pricebook import PriceBook
+from terms.domain.errors import NoPriceBookInForce, PriceBookInvalid, Problem
+from terms.domain.pricebook import PriceBook
 
 
 class PriceBookCatalog:

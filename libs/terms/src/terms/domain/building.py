@@ -8,11 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chargeback.money import parse_decimal
-from rating.domain.documents import parse_timestamp
-from rating.domain.periods import UTC_ZONE
-from rating.domain.pricebook import Customer, Meter, Override, PriceBook, Service
-from rating.domain.pricing import ZERO, Package, Percentage, PerUnit, PricingModel
-from rating.domain.rules import (
+from terms.domain.customers import UTC_ZONE, Customer, Meter, Override, Service
+from terms.domain.documents import parse_timestamp
+from terms.domain.pricebook import PriceBook
+from terms.domain.pricing import ZERO, Package, Percentage, PerUnit, PricingModel
+from terms.domain.rules import (
     DAYS,
     DemandRules,
     DimensionModifier,
@@ -20,7 +20,7 @@ from rating.domain.rules import (
     Scope,
     TimeOfUseWindow,
 )
-from rating.domain.tiers import Graduated, Tier, Volume
+from terms.domain.tiers import Graduated, Tier, Volume
 
 Document = Mapping[str, Any]
 

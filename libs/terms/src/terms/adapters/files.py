@@ -1,36 +1,36 @@
-"""Price books from YAML files, validated against `contracts/schemas/pricebook.schema.json`."""
+"""Price books from YAML, validated against the schema shipped with this package.
+
+`terms/pricebook.schema.json` is package data (an installed service finds it without a
+source tree); `contracts/schemas/pricebook.schema.json` is the same file for readers of
+the contracts, and a contract test holds the two equal.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
-from rating.adapters.yaml_documents import load_yaml
-from rating.domain import PriceBook, PriceBookCatalog, PriceBookInvalid, Problem
-from rating.domain.building import build_price_book
-from rating.domain.documents import child, semantic_problems
+from terms.adapters.yaml_documents import load_yaml
+from terms.domain import PriceBook, PriceBookCatalog, PriceBookInvalid, Problem
+from terms.domain.building import build_price_book
+from terms.domain.documents import child, semantic_problems
 
-SCHEMA_PATH = Path("contracts/schemas/pricebook.schema.json")
 PRICE_BOOK_SUFFIXES = (".yaml", ".yml")
 
 
-def find_schema(start: Path = Path(__file__)) -> Path:
-    """The schema in the repository's `contracts/` (the single source of truth)."""
-    for folder in start.resolve().parents:
-        candidate = folder / SCHEMA_PATH
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"{SCHEMA_PATH} not found above {start}")
+def schema_text() -> str:
+    return resources.files("terms").joinpath("pricebook.schema.json").read_text("utf-8")
 
 
 @lru_cache
 def validator() -> Draft202012Validator:
-    schema = json.loads(find_schema().read_text())
+    schema = json.loads(schema_text())
     Draft202012Validator.check_schema(schema)
     # `format` stays an annotation; calendar checks are the domain's (`semantic_problems`).
     return Draft202012Validator(schema)
@@ -82,8 +82,13 @@ def parse_price_book(text: str, *, source: str = "<text>") -> PriceBook:
     return build_price_book(document)
 
 
-def load_catalog(path: Path) -> PriceBookCatalog:
-    """One file, or a directory whose `*.yaml`/`*.yml` files are the versions."""
+def parse(text: str, source: str) -> PriceBook:
+    """`parse_price_book` in the shape the registry takes."""
+    return parse_price_book(text, source=source)
+
+
+def read_versions(path: Path) -> list[tuple[PriceBook, str]]:
+    """Each version of one file, or of a directory's `*.yaml`/`*.yml` files, with its text."""
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in PRICE_BOOK_SUFFIXES)
         if not files:
@@ -92,14 +97,21 @@ def load_catalog(path: Path) -> PriceBookCatalog:
         files = [path]
     else:
         raise FileNotFoundError(f"price book {path} does not exist")
-    books: list[PriceBook] = []
+    versions: list[tuple[PriceBook, str]] = []
     problems: list[Problem] = []
     for file in files:
+        text = file.read_text(encoding="utf-8")
         try:
-            books.append(parse_price_book(file.read_text(), source=str(file)))
+            versions.append((parse_price_book(text, source=str(file)), text))
         except PriceBookInvalid as invalid:
             prefix = f"{file.name}: " if len(files) > 1 else ""
             problems.extend(Problem(prefix + p.path, p.reason) for p in invalid.problems)
     if problems:
         raise PriceBookInvalid(str(path), problems)
-    return PriceBookCatalog(books)
+    PriceBookCatalog(book for book, _ in versions)  # clashes between the files
+    return versions
+
+
+def load_catalog(path: Path) -> PriceBookCatalog:
+    """The versions of one file or a directory of files, as a catalog (offline tools)."""
+    return PriceBookCatalog(book for book, _ in read_versions(path))

@@ -35,6 +35,12 @@ class NoPriceBookInForce(RatingError):
     reason = "no_price_book_in_force"
 
 
+class TimeOutOfRange(RatingError):
+    """The event's time falls outside the platform's calendar (see `periods`)."""
+
+    reason = "time_out_of_range"
+
+
 class AmountOutOfRange(RatingError):
     """The exact amount cannot be carried on the wire (too many significant digits)."""
 

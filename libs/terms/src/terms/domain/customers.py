@@ -1,0 +1,67 @@
+"""What a price-book version offers and to whom: meters, customers, their negotiated terms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from terms.domain.pricing import ZERO, PricingModel
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    name: str
+    unit: str
+    pricing: PricingModel
+    free_allowance: Decimal = ZERO  # units free per customer and billing period
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    meters: Mapping[str, Meter]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """What a customer negotiated for one meter; None keeps the price book's terms."""
+
+    pricing: PricingModel | None = None
+    free_allowance: Decimal | None = None
+    committed: Decimal | None = None  # quantity committed per billing period
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    name: str = ""
+    cost_center: str = ""
+    zone: ZoneInfo = UTC_ZONE  # billing periods are cut in this time zone
+    discount_percent: Decimal = ZERO
+    overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)
+
+    @property
+    def commitments(self) -> list[tuple[str, str, Decimal]]:
+        """(service, meter, committed units a period), in service and meter order."""
+        return [
+            (service, meter, own.committed)
+            for (service, meter), own in sorted(self.overrides.items())
+            if own.committed is not None
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The terms one customer gets for one meter: the book's, with their overrides."""
+
+    meter: Meter
+    pricing: PricingModel
+    free_allowance: Decimal
+    committed: Decimal | None
+    discount_percent: Decimal
+    own_rates: bool
