@@ -75,6 +75,8 @@ def charge(n: int, amount: str) -> RatedCharge:
         amount=Decimal(amount),
         currency="USD",
         price_book_version="t1",
+        period=f"{NOW:%Y-%m}",
+        time_zone="UTC",
         event_time=NOW,
         rated_at=NOW,
     )

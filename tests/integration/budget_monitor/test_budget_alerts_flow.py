@@ -40,6 +40,8 @@ def rated(n: int, amount: str, customer: str = "acme") -> RatedCharge:
         amount=Decimal(amount),
         currency="USD",
         price_book_version="t1",
+        period=f"{NOW:%Y-%m}",
+        time_zone="UTC",
         event_time=NOW,
         rated_at=NOW,
     )

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from budget_monitor.bootstrap import build_app
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.auth import KeyStore
 from chargeback.settings import InfraSettings
+from terms.adapters import parse_price_book
 
 pytestmark = pytest.mark.integration
 BOOK = """
@@ -54,15 +56,10 @@ class Api:
 async def running_api(tmp_path, database_url, redis_url, keys, **extra) -> AsyncIterator[Api]:
     """A monitor process (no consumers) on `database_url`, and a client with every key."""
     store, made = keys
-    (tmp_path / "book.yaml").write_text(BOOK)
-    settings = BudgetMonitorSettings(
-        _env_file=None,
-        database_url=database_url,
-        price_book=tmp_path / "book.yaml",
-        **extra,
-    )
+    settings = BudgetMonitorSettings(_env_file=None, database_url=database_url, **extra)
     infra = InfraSettings(_env_file=None, redis_url=redis_url)
-    app = build_app(settings, infra=infra, keys=store, start_consumers=False)
+    seed = [(parse_price_book(BOOK), BOOK)]  # the customers' terms: acme's zone is Paris
+    app = build_app(settings, infra=infra, keys=store, seed=seed, start_consumers=False)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bm") as c,
@@ -89,8 +86,11 @@ async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
         body = created.json()
         assert body["time_zone"] == "Europe/Paris"  # the customer's, from the price book
         assert body["thresholds"] == ["50", "80", "100"] and body["forecast_thresholds"] == ["100"]
-        assert body["period"] == f"{datetime.now(UTC).year}-Q4"
-        assert body["period_start"].startswith(f"{datetime.now(UTC).year}-09-30T22:00:00")
+        paris_now = datetime.now(ZoneInfo("Europe/Paris"))
+        quarter = (paris_now.month - 1) // 3 + 1
+        assert body["period"] == f"{paris_now.year}-Q{quarter}"
+        first = datetime(paris_now.year, 3 * quarter - 2, 1, tzinfo=ZoneInfo("Europe/Paris"))
+        assert body["period_start"] == first.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
         cc = {
             "id": "cc1",
@@ -189,9 +189,10 @@ async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
         status = (await api.call("GET", "/v1/budgets/acme-q/status", "acme")).json()
         assert Decimal(status["spent"]) == 0 and status["time_zone"] == "UTC"
         assert status["time_left_s"] > 0 and Decimal(status["elapsed_percent"]) > 0
-        assert (
-            await api.call("GET", "/v1/budgets/acme-q/status?period=2026-13")
-        ).status_code == 422
+        for bad in ("2026-13", "9999-12", "0000-01"):  # not a month; outside the calendar
+            refused = await api.call("GET", f"/v1/budgets/acme-q/status?period={bad}")
+            assert refused.status_code == 400, (bad, refused.text)
+            assert bad in refused.json()["detail"] or "2000 to 2999" in refused.json()["detail"]
 
     # A new process on the same database sees the same budgets (durable), and its
     # migrations are already done (version in the monitor's own version table).

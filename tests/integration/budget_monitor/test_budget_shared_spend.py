@@ -36,8 +36,7 @@ THRESHOLDS = tuple(D(t) for t in range(10, 101, 10))
 
 def book(amount: str = "100", thresholds=THRESHOLDS) -> BudgetBook:
     return BudgetBook(
-        (Budget("cc", Scope(cost_center="CC-1"), D(amount), "USD", thresholds=thresholds),),
-        cost_centers={c: "CC-1" for c in CUSTOMERS},
+        (Budget("cc", Scope(cost_center="CC-1"), D(amount), "USD", thresholds=thresholds),)
     )
 
 
@@ -54,6 +53,9 @@ def record(partition: int, offset: int, n: int, customer: str, amount: Decimal) 
         amount=amount,
         currency="USD",
         price_book_version="t1",
+        period=f"{NOW:%Y-%m}",
+        time_zone="UTC",
+        cost_center="CC-1",  # every customer's, as rating names it on the charge
         event_time=NOW,
         rated_at=NOW,
     )
@@ -117,8 +119,8 @@ async def test_partitions_racing_on_a_cost_center_raise_each_threshold_once(brok
         # A budget lowered below what is spent: no charge crosses its new threshold,
         # the sweep raises it (once).
         current = book("10", (D(500),))
-        assert await sweep(current, spend, alerts, outbox, min_elapsed_percent=D(20)) == 1
-        assert await sweep(current, spend, alerts, outbox, min_elapsed_percent=D(20)) == 0
+        assert await sweep(current, spend, alerts, outbox, min_elapsed_percent=D(20), now=NOW) == 1
+        assert await sweep(current, spend, alerts, outbox, min_elapsed_percent=D(20), now=NOW) == 0
         newest = json.loads((await alerts.recent())[0])
         assert newest["threshold_percent"] == "500" and newest.get("triggered_by_event_id") is None
     finally:

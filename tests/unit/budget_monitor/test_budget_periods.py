@@ -115,3 +115,17 @@ def test_custom_periods_contain_exactly_start_to_end(start, seconds, zone, momen
     inside = start <= moment < start + timedelta(seconds=seconds)
     assert (rule.key_for(moment) == rule.key) is inside
     assert (rule.key_for(moment) is None) is not inside
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"), [("monthly", "9999-12"), ("quarterly", "9999-Q4"), ("annual", "0000")]
+)
+def test_a_period_outside_the_calendar_is_refused_not_overflowed(kind, key):
+    with pytest.raises(BudgetError, match="periods run from 2000 to 2999"):
+        CalendarPeriod(kind, "Asia/Tokyo").window(key)
+
+
+def test_a_moment_beyond_the_calendar_in_the_zone_is_in_no_period():
+    year_10000_in_tokyo = datetime(9999, 12, 31, 20, tzinfo=UTC)
+    assert CalendarPeriod("monthly", "Asia/Tokyo").key_for(year_10000_in_tokyo) is None
+    assert CalendarPeriod("annual", "UTC").key_for(datetime(3000, 1, 1, tzinfo=UTC)) is None

@@ -29,7 +29,9 @@ CENTERS = {"acme": "CC-1", "globex": "CC-1", "initech": "CC-2"}
 
 
 def charge(n: int, customer: str, service: str, amount: str = "1") -> ChargeFacts:
-    return ChargeFacts(f"s e{n}", f"e{n}", customer, service, D(amount), "USD", NOV)
+    """A charge as rating made it: it names its customer's cost centre (none for hooli)."""
+    cost_center = CENTERS.get(customer)
+    return ChargeFacts(f"s e{n}", f"e{n}", customer, service, D(amount), "USD", NOV, cost_center)
 
 
 def test_a_charge_counts_for_its_customer_cost_center_and_service_budgets():
@@ -41,7 +43,6 @@ def test_a_charge_counts_for_its_customer_cost_center_and_service_budgets():
             Budget("compute", Scope(service="compute"), D(10), "USD"),
             Budget("acme-ci", Scope("acme", "ci"), D(10), "USD"),
         ),
-        cost_centers=CENTERS,
     )
     charges = [
         charge(1, "acme", "compute", "2"),
@@ -51,7 +52,21 @@ def test_a_charge_counts_for_its_customer_cost_center_and_service_budgets():
     ]
     totals = {k[0]: v for k, v in evaluate(charges, book, {}, set()).own_totals.items()}
     assert totals == {"acme": 2, "cc1": 5, "cc1-ci": 3, "compute": 7}
-    assert [b.id for b in book.watching("acme", "ci")] == ["acme", "acme-ci", "cc1", "cc1-ci"]
+    assert [b.id for b in book.watching("acme", "ci", "CC-1")] == [
+        "acme",
+        "acme-ci",
+        "cc1",
+        "cc1-ci",
+    ]
+
+
+def test_the_cost_center_a_charge_names_decides_not_a_directory():
+    """A customer moved to another cost centre counts there from the charge that says so."""
+    book = BudgetBook((Budget("cc2", Scope(cost_center="CC-2"), D(10), "USD"),))
+    before = ChargeFacts("s e1", "e1", "acme", "ci", D(4), "USD", NOV, "CC-1")
+    after = ChargeFacts("s e2", "e2", "acme", "ci", D(3), "USD", NOV, "CC-2")
+    totals = evaluate([before, after], book, {}, set()).own_totals
+    assert totals == {("cc2", "2026-11"): D(3)}
 
 
 def test_a_scope_names_something_and_never_a_customer_and_a_cost_center():
@@ -81,11 +96,10 @@ def test_the_index_finds_exactly_the_budgets_a_scan_would(chosen, customer, serv
     budgets = tuple(
         Budget(f"b{i}", s, D(10), "USD" if i % 3 else "EUR") for i, s in enumerate(chosen)
     )
-    book = BudgetBook(budgets, cost_centers=CENTERS)
-    scanned = {
-        b.id for b in budgets if b.applies_to(customer, service, currency, CENTERS.get(customer))
-    }
-    assert {b.id for b in book.for_charge(customer, service, currency)} == scanned
+    book = BudgetBook(budgets)
+    center = CENTERS.get(customer)
+    scanned = {b.id for b in budgets if b.applies_to(customer, service, currency, center)}
+    assert {b.id for b in book.for_charge(customer, service, currency, center)} == scanned
 
 
 def document(**fields):

@@ -9,12 +9,20 @@ from budget_monitor.settings import get_settings
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
+from terms.adapters import read_versions
+from terms.settings import get_terms_settings
 
 
 def main() -> None:
     settings, infra = get_settings(), get_infra_settings()
     configure_logging("budget-monitor", infra.log_level)
-    app = build_app(settings, infra=infra, keys=KeyStore(infra.chargeback_keys_file))
+    seed_path = get_terms_settings().price_book
+    app = build_app(
+        settings,
+        infra=infra,
+        keys=KeyStore(infra.chargeback_keys_file),
+        seed=read_versions(seed_path) if seed_path is not None else (),
+    )
     # A bounded graceful stop: open live feeds must not hold the process up.
     uvicorn.run(
         app, host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=3

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from budget_monitor.adapters.alert_store import RedisAlertStore
-from budget_monitor.adapters.customer_directory import CustomerDirectory
 from budget_monitor.adapters.delivery_queue import RedisDeliveryQueue
 from budget_monitor.adapters.live import LiveHub, announce_change
 from budget_monitor.adapters.network_guard import NetworkGuard
@@ -24,13 +23,16 @@ from budget_monitor.entrypoints.deps import Parts
 from budget_monitor.entrypoints.startup import start_workers
 from budget_monitor.entrypoints.workers import GROUP, WEBHOOK_GROUP, Workers
 from budget_monitor.service_layer.registry import Registry
-from budget_monitor.service_layer.seed import seed
+from budget_monitor.service_layer.seed import seed as seed_budgets
 from budget_monitor.settings import DEFAULT_DATABASE, BudgetMonitorSettings
 from chargeback.auth import KeyStore
+from chargeback.clock import Clock, utc_now
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
 from chargeback.settings import InfraSettings
 from chargeback.web import attach_keys, operations_router
+from terms.adapters import open_registry
+from terms.domain import PriceBook
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,13 @@ def build_app(
     infra: InfraSettings,
     keys: KeyStore,
     budgets: BudgetBook | None = None,
+    seed: Sequence[tuple[PriceBook, str]] = (),
     start_consumers: bool = True,
+    clock: Clock = utc_now,
 ) -> FastAPI:
     """The HTTP app; its lifespan migrates and loads the database, connects Redis and,
-    with `start_consumers`, Kafka. `budgets` seeds like the budgets file would."""
+    with `start_consumers`, Kafka. `budgets` seeds like the budgets file would; `seed`
+    are price-book versions to publish if absent (customers' terms come from there)."""
     url = settings.database_url or infra.database_url or DEFAULT_DATABASE
 
     @asynccontextmanager
@@ -56,11 +61,12 @@ def build_app(
         poll: asyncio.Task[None] | None = None
         try:
             await asyncio.to_thread(upgrade, engine)
-            registry = Registry(
-                SqlBudgets(engine), SqlSubscriptions(engine), CustomerDirectory(settings.price_book)
-            )
-            await asyncio.to_thread(seed, registry, settings.budgets_file, budgets)
-            await asyncio.to_thread(registry.load)
+            terms = open_registry(redis)
+            await terms.seed(seed)
+            registry = Registry(SqlBudgets(engine), SqlSubscriptions(engine), terms, clock)
+            await registry.refresh(force=True)  # the customers' time zones, before the seed
+            await asyncio.to_thread(seed_budgets, registry, settings.budgets_file, budgets)
+            await registry.refresh(force=True)
 
             async def reload() -> None:
                 if await registry.refresh() and workers is not None:
@@ -90,21 +96,12 @@ def build_app(
                 guard,
                 hub,
                 announce,
+                clock,
             )
             app.state.parts = parts
             if start_consumers:
                 await ensure_topics(infra.require_kafka())
-                workers = await start_workers(
-                    settings,
-                    infra.require_kafka(),
-                    registry,
-                    parts.spend,
-                    parts.alerts,
-                    parts.queue,
-                    parts.subscriptions,
-                    guard,
-                    announce,
-                )
+                workers = await start_workers(parts, infra.require_kafka())
             app.state.workers = workers
             yield
         finally:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE = "sqlite:///var/budget-monitor.db"
@@ -23,11 +23,6 @@ class BudgetMonitorSettings(BaseSettings):
     database_url: str | None = None
     # YAML of budgets and webhooks, upserted into the database at every start (a seed).
     budgets_file: Path | None = None
-    # The price book (file or directory): customers' cost centers and time zones.
-    price_book: Path | None = Field(
-        default=None,
-        validation_alias=AliasChoices("BUDGET_MONITOR_PRICE_BOOK", "RATING_PRICE_BOOK"),
-    )
     max_records: int = Field(default=2000, ge=1, le=50_000)
     # Event ids counted are remembered this long, so a late duplicate is not counted twice.
     seen_ttl_s: int = Field(default=40 * 86400, ge=60)

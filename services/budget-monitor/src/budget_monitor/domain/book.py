@@ -1,10 +1,11 @@
-"""The budget book: every budget watched, who belongs to which cost center, and the
-webhooks of the budgets file. Indexed, so a charge finds its budgets without a scan."""
+"""The budget book: every budget watched, and the webhooks of the budgets file.
+Indexed, so a charge finds its budgets without a scan. A charge names its own cost
+centre (rating put it there from the customer's terms): the book never looks it up."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from budget_monitor.domain.budgets import Budget
@@ -22,7 +23,6 @@ class WebhookTarget:
 class BudgetBook:
     budgets: tuple[Budget, ...] = ()
     webhooks: tuple[WebhookTarget, ...] = ()
-    cost_centers: Mapping[str, str] = field(default_factory=dict)  # customer -> cost center
     _by_key: dict[tuple[str, str], list[Budget]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -54,31 +54,27 @@ class BudgetBook:
     def get(self, budget_id: str) -> Budget | None:
         return self._by_id.get(budget_id)
 
-    def cost_center_of(self, customer: str) -> str | None:
-        return self.cost_centers.get(customer)
-
-    def _candidates(self, customer: str, service: str) -> list[Budget]:
-        found = [
+    def _candidates(self, customer: str, service: str, cost_center: str | None) -> list[Budget]:
+        return [
             *self._by_key.get(("customer", customer), ()),
-            *self._by_key.get(("cost_center", self.cost_centers.get(customer, "")), ()),
+            *(self._by_key.get(("cost_center", cost_center), ()) if cost_center else ()),
             *self._by_key.get(("service", service), ()),
         ]
-        return found
 
-    def for_charge(self, customer: str, service: str, currency: str) -> list[Budget]:
+    def for_charge(
+        self, customer: str, service: str, currency: str, cost_center: str | None
+    ) -> list[Budget]:
         """The budgets a charge counts against."""
-        cost_center = self.cost_centers.get(customer)
         return [
             b
-            for b in self._candidates(customer, service)
+            for b in self._candidates(customer, service, cost_center)
             if b.applies_to(customer, service, currency, cost_center)
         ]
 
-    def watching(self, customer: str, service: str) -> list[Budget]:
+    def watching(self, customer: str, service: str, cost_center: str | None) -> list[Budget]:
         """The budgets whose scope covers a charge, whatever its currency."""
-        cost_center = self.cost_centers.get(customer)
         return [
             b
-            for b in self._candidates(customer, service)
+            for b in self._candidates(customer, service, cost_center)
             if b.scope.covers(customer, service, cost_center)
         ]

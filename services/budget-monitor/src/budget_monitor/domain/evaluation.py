@@ -39,6 +39,7 @@ class ChargeFacts:
     amount: Decimal
     currency: str
     event_time: datetime
+    cost_center: str | None = None  # the customer's, in the terms that rated the charge
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def spend_keys(charges: Iterable[ChargeFacts], book: BudgetBook) -> set[SpendKey
     """The (budget, period) pairs these charges may change."""
     found = set()
     for c in charges:
-        for budget in book.for_charge(c.customer, c.service, c.currency):
+        for budget in book.for_charge(c.customer, c.service, c.currency, c.cost_center):
             period = budget.period.key_for(c.event_time)
             if period is not None:
                 found.add((budget.id, period))
@@ -86,9 +87,11 @@ def evaluate(
     counted: set[str] = set(seen)
     forecasts = _Forecasts(forecast)
     for charge in charges:
-        budgets = book.for_charge(charge.customer, charge.service, charge.currency)
+        budgets = book.for_charge(
+            charge.customer, charge.service, charge.currency, charge.cost_center
+        )
         if not budgets:
-            watched = book.watching(charge.customer, charge.service)
+            watched = book.watching(charge.customer, charge.service, charge.cost_center)
             result.outcomes["other_currency" if watched else "no_budget"] += 1
             continue
         if charge.event_key in counted:

@@ -15,6 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from budget_monitor.domain.errors import BudgetError
+from terms.domain.periods import FIRST_YEAR, LAST_YEAR
 
 CALENDAR_KINDS = {"monthly": 1, "quarterly": 3, "annual": 12}  # months in a period
 KINDS = (*CALENDAR_KINDS, "custom")
@@ -91,8 +92,13 @@ class CalendarPeriod:
             raise BudgetError(f"unknown period {self.name!r}; one of: {', '.join(KINDS)}")
         zone(self.time_zone)
 
-    def key_for(self, moment: datetime) -> str:
-        local = _aware(moment).astimezone(zone(self.time_zone))
+    def key_for(self, moment: datetime) -> str | None:
+        try:
+            local = _aware(moment).astimezone(zone(self.time_zone))
+        except OverflowError:  # beyond the calendar in this zone: in no period
+            return None
+        if not FIRST_YEAR <= local.year <= LAST_YEAR:
+            return None
         if self.name == "monthly":
             return f"{local.year:04d}-{local.month:02d}"
         if self.name == "quarterly":
@@ -103,13 +109,18 @@ class CalendarPeriod:
         return bool(_KEY_FORMS[self.name].match(key))
 
     def shown_key(self, moment: datetime) -> str:
-        return self.key_for(moment)
+        key = self.key_for(moment)
+        if key is None:
+            raise BudgetError(f"{moment.isoformat()} is outside the calendar")
+        return key
 
     def window(self, key: str) -> Window:
         found = _KEY_FORMS[self.name].match(key)
         if not found:
             raise BudgetError(f"{key[:32]!r} is not a {self.name} period (e.g. {self.example})")
         year = int(found.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise BudgetError(f"periods run from {FIRST_YEAR} to {LAST_YEAR}, got {key[:32]!r}")
         first = 1 if self.name == "annual" else int(found.group(2))
         if self.name == "quarterly":
             first = (first - 1) * 3 + 1

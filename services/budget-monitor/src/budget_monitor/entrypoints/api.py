@@ -28,7 +28,7 @@ router = APIRouter(prefix="/v1", tags=["budgets"])
 async def list_budgets(caller: Reader, parts: PartsDep, period: PeriodQuery = None) -> BudgetList:
     """Each budget the caller may see, with its spend in the current (or given) period."""
     shown = [b for b in parts.registry.book if visible(caller, b)]
-    keys = [(b.id, period_of(b, period)) for b in shown]
+    keys = [(b.id, period_of(b, period, parts.clock())) for b in shown]
     spent = await parts.spend.spent(keys)
     stored = {s.document["id"]: s for s in await _stored(parts)}
     return BudgetList(
@@ -48,7 +48,7 @@ async def get_budget(
     budget_id: str, caller: Reader, parts: PartsDep, period: PeriodQuery = None
 ) -> BudgetPublic:
     budget = await one_budget(parts, budget_id, caller)
-    key = (budget.id, period_of(budget, period))
+    key = (budget.id, period_of(budget, period, parts.clock()))
     spent = (await parts.spend.spent([key]))[key]
     return public_budget(
         budget, await asyncio.to_thread(parts.budgets.get, budget_id), key[1], spent
@@ -65,7 +65,7 @@ async def _answer(parts: PartsDep, stored: StoredBudget) -> BudgetPublic:
     budget = parts.registry.book.get(stored.document["id"])
     if budget is None:  # stored but not loadable: should not happen after validation
         raise HTTPException(500, "budget stored but not loaded")
-    key = (budget.id, period_of(budget, None))
+    key = (budget.id, period_of(budget, None, parts.clock()))
     return public_budget(budget, stored, key[1], (await parts.spend.spent([key]))[key])
 
 

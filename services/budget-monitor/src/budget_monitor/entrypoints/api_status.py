@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter
 
 from budget_monitor.domain import ForecastRule, budget_status
@@ -20,9 +18,10 @@ async def budget_status_of(
 ) -> BudgetStatusPublic:
     """Spent, percent, forecast to the period's end, thresholds crossed, time left."""
     budget = await one_budget(parts, budget_id, caller)
-    key = (budget.id, period_of(budget, period))
+    now = parts.clock()
+    key = (budget.id, period_of(budget, period, now))
     spent = (await parts.spend.spent([key]))[key]
-    rule = ForecastRule(datetime.now(UTC), parts.settings.forecast_min_elapsed_percent)
+    rule = ForecastRule(now, parts.settings.forecast_min_elapsed_percent)
     status = budget_status(budget, key[1], spent, rule)
     return BudgetStatusPublic(
         id=budget.id,

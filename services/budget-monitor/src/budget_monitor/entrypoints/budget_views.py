@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import HTTPException, Query
 
 from budget_monitor.adapters.sql.budgets import StoredBudget
-from budget_monitor.domain import Budget
+from budget_monitor.domain import Budget, BudgetError
 from budget_monitor.entrypoints.deps import Parts, not_found
 from budget_monitor.entrypoints.schemas import BudgetPublic
 from chargeback.auth import ApiKey
@@ -26,11 +26,16 @@ def visible(caller: ApiKey, budget: Budget) -> bool:
     return budget.scope.customer is not None and caller.may_read_customer(budget.scope.customer)
 
 
-def period_of(budget: Budget, period: str | None) -> str:
+def period_of(budget: Budget, period: str | None, now: datetime) -> str:
+    """The period asked for (400 with the reason if it is none of the budget's), else now's."""
     if period is None:
-        return budget.period.shown_key(datetime.now(UTC))
+        return budget.period.shown_key(now)
     if not budget.period.is_key(period):
-        raise HTTPException(422, f"period {period!r} is not a period of budget {budget.id!r}")
+        raise HTTPException(400, f"period {period!r} is not a period of budget {budget.id!r}")
+    try:
+        budget.period.window(period)
+    except BudgetError as outside:
+        raise HTTPException(400, str(outside)) from None
     return period
 
 

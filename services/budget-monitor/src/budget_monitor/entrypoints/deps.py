@@ -18,6 +18,7 @@ from budget_monitor.domain import FieldError
 from budget_monitor.service_layer.registry import Registry
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.auth import ApiKey
+from chargeback.clock import Clock, utc_now
 from chargeback.web import require_role
 
 
@@ -33,6 +34,7 @@ class Parts:
     guard: NetworkGuard
     hub: LiveHub
     announce: Callable[[], Awaitable[None]]
+    clock: Clock = utc_now
 
 
 def _parts(request: Request) -> Parts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
@@ -40,11 +41,12 @@ def charge_facts(records: Sequence[ConsumerRecord]) -> list[tuple[int, ChargeFac
             charge.amount,
             charge.currency,
             charge.event_time,
+            charge.cost_center,
         )
         charges.append((record.offset, facts))
     return charges
 
 
-def alert_message(triggered: Triggered, book: BudgetBook) -> str:
+def alert_message(triggered: Triggered, book: BudgetBook, raised_at: datetime) -> str:
     """The `BudgetAlert` of a crossing, as the JSON published and delivered."""
-    return alert_json(triggered.crossing, book, triggered.event_id)
+    return alert_json(triggered.crossing, book, raised_at=raised_at, event_id=triggered.event_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from aiokafka import TopicPartition
@@ -15,6 +14,7 @@ from budget_monitor.adapters.spend_store import Applied, RedisSpendStore
 from budget_monitor.domain import BudgetBook, ForecastRule, evaluate, spend_keys
 from budget_monitor.entrypoints.messages import alert_message, charge_facts
 from budget_monitor.metrics import APPLY_RETRIES, CHARGES_EVALUATED, EVALUATION_SECONDS
+from chargeback.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 50  # refusals only repeat while other workers keep writing the same totals
@@ -28,11 +28,13 @@ class RatedChargeHandler:
         outbox: AlertOutbox,
         *,
         forecast_min_elapsed_percent: Decimal,
+        clock: Clock = utc_now,
     ) -> None:
         self.book = book  # the current budgets: they change while the consumer runs
         self.store = store
         self.outbox = outbox
         self.min_elapsed = forecast_min_elapsed_percent
+        self.clock = clock
 
     async def __call__(
         self, batch: dict[TopicPartition, list[ConsumerRecord]]
@@ -73,11 +75,12 @@ class RatedChargeHandler:
                 charges = [(o, c) for o, c in charges if o >= state.next_offset]
                 APPLY_RETRIES.labels("offset_moved").inc()
                 continue
-            rule = ForecastRule(datetime.now(UTC), self.min_elapsed)
+            now = self.clock()
+            rule = ForecastRule(now, self.min_elapsed)
             evaluation = evaluate([c for _, c in charges], book, state.opening, state.seen, rule)
             alerts: dict[str, str] = {}
             for triggered in evaluation.crossings:  # the first charge to cross names the alert
-                alerts.setdefault(triggered.crossing.alert_id, alert_message(triggered, book))
+                alerts.setdefault(triggered.crossing.alert_id, alert_message(triggered, book, now))
             answer = await self.store.apply(
                 partition,
                 first_offset=records[0].offset,

@@ -2,58 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import httpx
 
 from budget_monitor.adapters.alert_outbox import AlertOutbox
 from budget_monitor.adapters.alert_publisher import KafkaAlertPublisher
-from budget_monitor.adapters.alert_store import RedisAlertStore
-from budget_monitor.adapters.delivery_queue import RedisDeliveryQueue
-from budget_monitor.adapters.network_guard import NetworkGuard
-from budget_monitor.adapters.spend_store import RedisSpendStore
-from budget_monitor.adapters.sql import SqlSubscriptions
 from budget_monitor.adapters.webhook_sender import RetryPolicy, WebhookSender
 from budget_monitor.entrypoints.alert_deliveries import AlertDeliveryHandler
+from budget_monitor.entrypoints.deps import Parts
 from budget_monitor.entrypoints.rated_charges import RatedChargeHandler
 from budget_monitor.entrypoints.workers import GROUP, WEBHOOK_GROUP, Workers
 from budget_monitor.metrics import CONSUMER_LAG
 from budget_monitor.service_layer.dispatcher import Dispatcher
-from budget_monitor.service_layer.registry import Registry
-from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.consumer import BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics
 from chargeback.kafka import make_producer
 
 
-async def start_workers(
-    settings: BudgetMonitorSettings,
-    bootstrap: str,
-    registry: Registry,
-    spend: RedisSpendStore,
-    alerts: RedisAlertStore,
-    queue: RedisDeliveryQueue,
-    subscriptions: SqlSubscriptions,
-    guard: NetworkGuard,
-    announce: Callable[[], Awaitable[None]],
-) -> Workers:
+async def start_workers(parts: Parts, bootstrap: str) -> Workers:
+    """The consumers, the dispatcher, the outbox retry and the sweep, on `parts`."""
+    settings, registry, queue = parts.settings, parts.registry, parts.queue
     producer = make_producer(bootstrap)
     await producer.start()
     http = httpx.AsyncClient(timeout=settings.webhook_timeout_s, follow_redirects=False)
     dispatcher = Dispatcher(
         queue,
-        WebhookSender(http, guard, timeout_s=settings.webhook_timeout_s),
+        WebhookSender(http, parts.guard, timeout_s=settings.webhook_timeout_s),
         registry,
-        subscriptions,
+        parts.subscriptions,
         RetryPolicy(settings.webhook_backoff_s, settings.webhook_backoff_max_s),
         lease_s=settings.webhook_lease_s,
         max_age_s=settings.webhook_max_age_s,
-        on_change=announce,
+        on_change=parts.announce,
         per_subscription=settings.webhook_per_subscription,
     )
     delivery = AlertDeliveryHandler(registry, queue, dispatcher.wake)
-    outbox = AlertOutbox(alerts, KafkaAlertPublisher(producer), on_raised=delivery.queue_now)
-    workers = Workers(settings, registry, spend, alerts, producer, http, outbox, dispatcher)
+    outbox = AlertOutbox(parts.alerts, KafkaAlertPublisher(producer), on_raised=delivery.queue_now)
+    workers = Workers(
+        settings,
+        registry,
+        parts.spend,
+        parts.alerts,
+        producer,
+        http,
+        outbox,
+        dispatcher,
+        parts.clock,
+    )
 
     def config(topic: str, group: str) -> ConsumerConfig:
         return ConsumerConfig(
@@ -66,12 +60,13 @@ async def start_workers(
 
     rated = BatchConsumer(
         config(Topics.RATED, GROUP),
-        positions=spend.positions,
+        positions=parts.spend.positions,
         handle=RatedChargeHandler(
             lambda: registry.book,
-            spend,
+            parts.spend,
             outbox,
             forecast_min_elapsed_percent=settings.forecast_min_elapsed_percent,
+            clock=parts.clock,
         ),
         lag_metric=CONSUMER_LAG,
     )

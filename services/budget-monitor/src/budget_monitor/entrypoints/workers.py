@@ -21,6 +21,7 @@ from budget_monitor.service_layer.dispatcher import Dispatcher
 from budget_monitor.service_layer.registry import Registry
 from budget_monitor.service_layer.sweep import sweep
 from budget_monitor.settings import BudgetMonitorSettings
+from chargeback.clock import Clock, utc_now
 from chargeback.consumer import BatchConsumer
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Workers:
     http: httpx.AsyncClient
     outbox: AlertOutbox
     dispatcher: Dispatcher
+    clock: Clock = utc_now
     consumers: tuple[BatchConsumer, ...] = ()
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     sweep_requested: asyncio.Event = field(default_factory=asyncio.Event)
@@ -77,6 +79,7 @@ class Workers:
                     self.alerts,
                     self.outbox,
                     min_elapsed_percent=self.settings.forecast_min_elapsed_percent,
+                    now=self.clock(),
                 )
                 if raised:
                     log.info("sweep raised %d alerts no charge had crossed", raised)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from budget_monitor.domain import BudgetBook, Crossing
 from chargeback import codec
 from chargeback.contracts import BudgetAlert
 
 
-def alert_json(crossing: Crossing, book: BudgetBook, event_id: str | None = None) -> str:
+def alert_json(
+    crossing: Crossing, book: BudgetBook, *, raised_at: datetime, event_id: str | None = None
+) -> str:
     """The alert JSON of `crossing` (`event_id`: the charge that made it, if one did)."""
     budget = book.get(crossing.budget_id)
     alert = BudgetAlert(
@@ -23,6 +25,6 @@ def alert_json(crossing: Crossing, book: BudgetBook, event_id: str | None = None
         currency=crossing.currency,
         scope=budget.scope.as_dict() if budget else {},
         triggered_by_event_id=event_id,
-        raised_at=datetime.now(UTC),
+        raised_at=raised_at,
     )
     return str(codec.encode(alert).decode())

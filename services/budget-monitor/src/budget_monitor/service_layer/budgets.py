@@ -16,8 +16,7 @@ Announce = Callable[[], Awaitable[None]]
 
 def validate(document: Mapping[str, Any], registry: Registry) -> tuple[Budget, dict[str, Any]]:
     """The budget of `document` and its canonical form; FieldError names a bad field."""
-    time_zones = registry.directory.customers.time_zones
-    budget = budget_from_document(document, time_zones=time_zones)
+    budget = budget_from_document(document, time_zones=registry.time_zones)
     return budget, document_of(budget, document)
 
 

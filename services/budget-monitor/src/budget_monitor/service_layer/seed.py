@@ -35,8 +35,7 @@ def seed(registry: Registry, budgets_file: Path | None, given: BudgetBook | None
     if given is not None:
         documents, book = [_canonical(b) for b in given], given
     elif budgets_file is not None:
-        registry.directory.refresh()
-        documents, book = load_seed(budgets_file, registry.directory.customers.time_zones)
+        documents, book = load_seed(budgets_file, registry.time_zones)
     else:
         log.warning("BUDGET_MONITOR_BUDGETS_FILE is not set: budgets come from the API only")
         return

@@ -10,7 +10,7 @@ raised (or pending) is never raised again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from budget_monitor.adapters.alert_outbox import AlertOutbox
@@ -38,9 +38,10 @@ async def sweep(
     outbox: AlertOutbox,
     *,
     min_elapsed_percent: Decimal,
+    now: datetime,
 ) -> int:
     """Raise what the current periods have reached but nobody raised; how many."""
-    rule = ForecastRule(datetime.now(UTC), min_elapsed_percent)
+    rule = ForecastRule(now, min_elapsed_percent)
     current = [(b, b.period.key_for(rule.now)) for b in book]
     keyed = [(b, p) for b, p in current if p is not None]
     if not keyed:
@@ -48,7 +49,9 @@ async def sweep(
     spent = await spend.spent([(b.id, p) for b, p in keyed])
     found = {c.alert_id: c for b, p in keyed for c in crossings_now(b, p, spent[b.id, p], rule)}
     missing = await alerts.not_raised(list(found))
-    recorded = await alerts.record_missed([(i, alert_json(found[i], book)) for i in missing])
+    recorded = await alerts.record_missed(
+        [(i, alert_json(found[i], book, raised_at=now)) for i in missing]
+    )
     if recorded:
         await outbox.flush(missing)
     return recorded
