@@ -29,7 +29,7 @@ from chargeback.contracts import (
     UsageData,
     UsageEvent,
 )
-from chargeback.contracts.rejections import FieldError
+from chargeback.contracts.rejections import FieldError, Origin
 from chargeback.money import MINOR_UNITS
 
 MODELS: dict[str, type[BaseModel]] = {
@@ -137,6 +137,12 @@ rated_charges = st.builds(
     amount=decimals(signed=True),
     currency=st.sampled_from(sorted(MINOR_UNITS)),
     price_book_version=text(1, 64),
+    period=st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(0, 9999), st.integers(1, 12)),
+    time_zone=st.sampled_from(
+        ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"]
+    ),
+    cost_center=st.none() | text(1, 128),
+    committed_quantity=st.none() | decimals(signed=False),
     event_time=times,
     ingested_at=st.none() | times,
     rated_at=times,
@@ -171,13 +177,21 @@ json_values = st.recursive(
 )
 rejected_events = st.builds(
     RejectedEvent,
-    stage=st.sampled_from(["metering", "rating"]),
+    stage=st.sampled_from(["metering", "rating", "billing", "budget-monitor"]),
     reason=text(1, 64),
     errors=st.lists(st.builds(FieldError, field=text(0, 40), reason=text(0, 80)), max_size=3),
     event_id=st.none() | text(0, 256),
     event_source=st.none() | text(0, 512),
     rejected_at=times,
     payload=json_values,
+    exception=st.none() | text(1, 128),
+    origin=st.none()
+    | st.builds(
+        Origin,
+        topic=text(1, 249),
+        partition=st.integers(0, 2**31 - 1),
+        offset=st.integers(0, 2**63 - 1),
+    ),
 )
 
 
@@ -238,6 +252,10 @@ GOOD: dict[str, dict[str, Any]] = {
         "amount": "0.4725",
         "currency": "EUR",
         "price_book_version": "2025-03",
+        "period": "2025-03",
+        "time_zone": "Europe/Berlin",
+        "cost_center": "CC-1001",
+        "committed_quantity": "1000",
         "event_time": "2025-03-01T12:00:00Z",
         "rated_at": "2025-03-01T12:00:01.250000Z",
         "dimensions": {"region": "eu-west-1"},
@@ -398,6 +416,8 @@ BAD: list[tuple[str, str, Edit]] = [
             "unit_price",
             "currency",
             "price_book_version",
+            "period",
+            "time_zone",
             "event_time",
             "rated_at",
         )
@@ -418,6 +438,10 @@ BAD: list[tuple[str, str, Edit]] = [
     ("rated-charge", "customer with a space", put("customer", "acme corp")),
     ("rated-charge", "empty unit", put("unit", "")),
     ("rated-charge", "price book version too long", put("price_book_version", "v" * 65)),
+    ("rated-charge", "period not a month", put("period", "2025-13")),
+    ("rated-charge", "period a date", put("period", "2025-03-01")),
+    ("rated-charge", "time zone with a space", put("time_zone", "Europe/ Berlin")),
+    ("rated-charge", "empty cost centre", put("cost_center", "")),
     ("rated-charge", "event time not a time", put("event_time", "1 March 2025")),
     *[("rated-charge", f"event time {w}", put("event_time", v)) for w, v in NOT_RFC3339],
     ("rated-charge", "ingested at epoch seconds", put("ingested_at", 1740830400)),
@@ -476,7 +500,13 @@ BAD: list[tuple[str, str, Edit]] = [
     ("budget-alert", "extra field", put("severity", "high")),
     # rejected events
     *[("rejected-event", f"missing {f}", drop(f)) for f in ("stage", "reason", "rejected_at")],
-    ("rejected-event", "stage billing", put("stage", "billing")),
+    ("rejected-event", "stage unknown", put("stage", "shipping")),
+    ("rejected-event", "origin without an offset", put("origin", {"topic": "t", "partition": 0})),
+    (
+        "rejected-event",
+        "origin offset negative",
+        put("origin", {"topic": "t", "partition": 0, "offset": -1}),
+    ),
     ("rejected-event", "stage capitalised", put("stage", "Metering")),
     ("rejected-event", "empty reason", put("reason", "")),
     ("rejected-event", "reason too long", put("reason", "r" * 65)),
@@ -561,6 +591,7 @@ LENIENT_IN_MODEL: list[tuple[str, str, Edit]] = [
     ("usage-event", "quantity padded past 64 characters", put("data.quantity", "0" * 64 + "1")),
     ("usage-event", "time with lowercase t and z", put("time", "2025-03-01t12:00:00z")),
     ("rated-charge", "amount as a JSON number", put("amount", 1)),
+    ("rated-charge", "committed quantity as a JSON number", put("committed_quantity", 1)),
     ("rated-charge", "amount with an exponent", put("amount", "1E-9")),
     ("rated-charge", "unit price with an exponent", put("unit_price", "4.2e-2")),
     ("budget-alert", "threshold as a JSON number", put("threshold_percent", 80)),

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from contract_files import load_schema, refs, resolve_pointer, schema_files
+from contract_files import SCHEMAS, load_schema, refs, resolve_pointer, schema_files
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
@@ -167,3 +167,11 @@ def test_shared_definitions_are_identical_in_every_schema() -> None:
             first = seen.setdefault(definition, (name, body))
             assert body == first[1], f"$defs/{definition} differs in {name} and {first[0]}"
     assert set(seen) == set(SHARED_DEFINITIONS)
+
+
+def test_the_price_book_schema_shipped_with_the_terms_package_is_the_contract():
+    """Services validate with the package's copy (no source tree needed); readers of the
+    contracts see this one: they must be the same file, byte for byte."""
+    from terms.adapters.files import schema_text
+
+    assert schema_text() == (SCHEMAS / "pricebook.schema.json").read_text(encoding="utf-8")

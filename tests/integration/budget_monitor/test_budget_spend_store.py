@@ -31,18 +31,21 @@ async def redis(redis_url):
     await client.aclose()
 
 
-async def apply(store: RedisSpendStore, partition: int, first: int, charges, alerts=()):
+async def apply(
+    store: RedisSpendStore, partition: int, first: int, charges, alerts=(), next_offset=None
+):
     state = await store.read(partition, spend_keys(charges, BOOK), [c.event_key for c in charges])
     result = evaluate(charges, BOOK, state.opening, state.seen)
     pending = list(alerts) or [(t.crossing.alert_id, "{}") for t in result.crossings]
-    return await store.apply(
+    applied, _ = await store.apply(
         partition,
         first_offset=first,
-        next_offset=first + len(charges),
+        next_offset=first + len(charges) if next_offset is None else next_offset,
         state=state,
         evaluation=result,
         alerts=pending,
-    ), result
+    )
+    return applied, result
 
 
 async def test_sub_totals_are_exact_decimal_strings_per_partition(redis):
@@ -56,17 +59,20 @@ async def test_sub_totals_are_exact_decimal_strings_per_partition(redis):
     assert await redis.ttl(next(iter(await redis.keys("bm:seen:*")))) > 3000
 
 
-async def test_a_batch_at_or_before_the_stored_offset_is_refused(redis):
+async def test_only_a_batch_starting_at_the_stored_offset_is_applied(redis):
     store = RedisSpendStore(redis, topic="usage.rated", group="g", seen_ttl_s=3600)
     assert (await apply(store, 1, 0, [charge(1, "2"), charge(2, "2")]))[0] is Applied.OK
     tp = TopicPartition("usage.rated", 1)
     assert await store.positions([tp]) == {tp: 2}
     # A stale worker re-applying offset 1..: refused, nothing written.
-    assert (await apply(store, 1, 1, [charge(2, "2"), charge(3, "5")]))[0] is Applied.OFFSET_MOVED
+    assert (await apply(store, 1, 1, [charge(2, "2"), charge(3, "5")]))[0] is Applied.FENCED
+    # A batch beyond the stored offset (records 2..4 not applied): refused too.
+    assert (await apply(store, 1, 5, [charge(4, "1")]))[0] is Applied.FENCED
     assert (await store.spent([KEY]))[KEY] == D(4)
-    # The next batch, even past a gap in offsets, applies.
-    assert (await apply(store, 1, 5, [charge(4, "1")]))[0] is Applied.OK
+    # Fetched from the stored offset, its records starting later (none exist between): applies.
+    assert (await apply(store, 1, 2, [charge(4, "1")], next_offset=6))[0] is Applied.OK
     assert (await store.spent([KEY]))[KEY] == D(5)
+    assert await store.positions([tp]) == {tp: 6}
 
 
 async def test_a_total_changed_by_another_partition_since_the_read_is_refused(redis):
@@ -75,7 +81,7 @@ async def test_a_total_changed_by_another_partition_since_the_read_is_refused(re
     state = await store.read(0, spend_keys(charges, BOOK), ["src e1"])
     await apply(store, 2, 0, [charge(9, "3")])  # another partition writes the shared total
     result = evaluate(charges, BOOK, state.opening, state.seen)
-    answer = await store.apply(
+    answer, _ = await store.apply(
         0, first_offset=0, next_offset=1, state=state, evaluation=result, alerts=[]
     )
     assert answer is Applied.SPEND_CHANGED

@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from rating.adapters.redis_state import RedisRatingStore, usage_hash
-from rating.service_layer.ports import Outcome, PartitionCommit
+from rating.service_layer.ports import Committed, PartitionCommit
 from terms.adapters import RedisPriceBookStorage
 from terms.adapters.files import parse
 
@@ -30,9 +30,9 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 async def test_a_commit_is_fenced_by_the_stored_offset(redis: Redis) -> None:
     store = RedisRatingStore(redis, dedup_ttl_s=3600)
     first = PartitionCommit(2, 0, 50, {KEY: HUGE}, ["//s e1", "//s e2"])
-    assert (await store.commit([first]))[2].outcome is Outcome.APPLIED
+    assert (await store.commit([first]))[2].outcome is Committed.APPLIED
     replay = await store.commit([first])  # a zombie, or the same batch again
-    assert (replay[2].outcome, replay[2].stored_offset) == (Outcome.FENCED, 50)
+    assert (replay[2].outcome, replay[2].stored_offset) == (Committed.FENCED, 50)
     snapshot = await store.snapshot([2, 3], {KEY}, {"//s e1", "//s e9"})
     assert snapshot.offsets == {2: 50}
     assert snapshot.usage == {KEY: HUGE}  # every digit, as a decimal string
@@ -54,7 +54,7 @@ async def test_nothing_of_a_refused_commit_is_written(redis: Redis) -> None:
             PartitionCommit(0, 3, 8, {other: Decimal(9)}, ["//s other"]),  # fenced
         ]
     )
-    assert [r.outcome for r in results.values()] == [Outcome.STALE, Outcome.FENCED]
+    assert [r.outcome for r in results.values()] == [Committed.STALE, Committed.FENCED]
     snapshot = await store.snapshot([0, 1], {other}, {"//s new", "//s other"})
     assert (snapshot.offsets, snapshot.usage, snapshot.seen) == ({0: 10}, {}, frozenset())
 

@@ -1,15 +1,16 @@
-"""Records of usage.rated that carry no storable charge are skipped, logged and counted."""
+"""Records of usage.rated that carry no storable charge are poison: quarantined, not retried."""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
+from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from billing import metrics
 from billing.entrypoints.ledger_consumer import decode_entry
 from chargeback import codec
+from chargeback.tracking import Poisoned
+
+TP = TopicPartition("usage.rated", 2)
 
 
 def record(value, offset=7):
@@ -31,7 +32,7 @@ def record(value, offset=7):
 def test_a_rated_charge_becomes_a_ledger_entry_with_its_origin(rated_charge):
     charge = rated_charge("e1", amount="0.000000000123456789")
 
-    entry = decode_entry(record(codec.encode(charge)))
+    entry = decode_entry(TP, record(codec.encode(charge)))
 
     assert entry is not None
     assert entry.charge == charge
@@ -42,17 +43,16 @@ def test_a_rated_charge_becomes_a_ledger_entry_with_its_origin(rated_charge):
     "value",
     [b"not json", b"{}", None, b'{"amount": 1.5}', "\udcff".encode("utf-8", "surrogatepass")],
 )
-def test_an_undecodable_record_is_counted_and_logged(value, caplog):
-    before = metrics.UNDECODABLE_RECORDS._value.get()
+def test_an_undecodable_record_is_poison_named_by_its_offset(value):
+    with pytest.raises(Poisoned) as poisoned:
+        decode_entry(TP, record(value))
 
-    with caplog.at_level(logging.WARNING):
-        assert decode_entry(record(value)) is None
-
-    assert metrics.UNDECODABLE_RECORDS._value.get() == before + 1
-    assert "offset 7" in caplog.text
+    assert (poisoned.value.tp, poisoned.value.offset) == (TP, 7)
+    assert isinstance(poisoned.value.cause, ValueError | TypeError)
 
 
-def test_a_charge_too_precise_to_store_exactly_is_skipped(rated_charge):
+def test_a_charge_too_precise_to_store_exactly_is_poison(rated_charge):
     raw = codec.encode(rated_charge("e1", amount="1E-50"))
 
-    assert decode_entry(record(raw)) is None
+    with pytest.raises(Poisoned, match="offset 7"):
+        decode_entry(TP, record(raw))

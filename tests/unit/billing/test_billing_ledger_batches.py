@@ -15,7 +15,6 @@ from billing.domain.ledger import (
     first_of_each_event,
     line_deltas,
     place,
-    reached_positions,
 )
 from billing.domain.periods import Period
 
@@ -79,12 +78,6 @@ def test_usage_of_a_finalized_period_is_billed_on_the_first_open_one(rated_charg
     line = placed.line
     assert (line.period, line.usage_period) == ("2024-06", "2024-04")
     assert not place(april, UTC, Period(2024, 3)).late
-
-
-def test_positions_reached_are_one_past_the_last_offset_per_partition():
-    seen = [("usage.rated", 0, 5), ("usage.rated", 0, 7), ("usage.rated", 3, 0)]
-
-    assert reached_positions(seen) == {("usage.rated", 0): 8, ("usage.rated", 3): 1}
 
 
 @pytest.mark.parametrize(

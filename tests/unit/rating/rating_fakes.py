@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rating.service_layer.ports import CommitResult, Outcome, PartitionCommit, Snapshot
+from rating.service_layer.ports import CommitResult, Committed, PartitionCommit, Snapshot
 from rating.service_layer.rate_records import Outgoing
 from terms.domain import PriceBook, PriceBookCatalog, UsageKey
 
@@ -42,15 +42,15 @@ class InMemoryRatingStore:
         for commit in commits:
             stored = self.offsets.get(commit.partition)
             if stored is not None and stored != commit.first_offset:
-                results[commit.partition] = CommitResult(Outcome.FENCED, stored)
+                results[commit.partition] = CommitResult(Committed.FENCED, stored)
             elif set(commit.charged) & self.seen:
-                results[commit.partition] = CommitResult(Outcome.STALE)
+                results[commit.partition] = CommitResult(Committed.STALE)
             else:
                 self.usage.update(commit.usage)
                 self.seen.update(commit.charged)
                 self.offsets[commit.partition] = commit.next_offset
                 self.commits.append(commit)
-                results[commit.partition] = CommitResult(Outcome.APPLIED)
+                results[commit.partition] = CommitResult(Committed.APPLIED)
         return results
 
     async def positions(self, partitions: Sequence[int]) -> dict[int, int]:

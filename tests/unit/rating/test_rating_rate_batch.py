@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
+from aiokafka import TopicPartition
 from rating_fakes import FixedCatalogs, InMemoryRatingStore, Record, RecordingPublisher
 from rating_helpers import QUIET, RATED_AT, EventFactory, rules_book
 
 from chargeback import codec
 from chargeback.contracts import RatedCharge, RejectedEvent, Topics, UsageEvent
+from chargeback.tracking import APPLIED, Conflict, Fenced, PartitionBatch
 from rating.service_layer.ports import PartitionCommit, Snapshot
 from rating.service_layer.rate_batch import BatchReport, rate_batch
 from terms.domain import PriceBookCatalog, rate_events, totals
@@ -31,8 +33,12 @@ async def run(
     publisher: RecordingPublisher,
     catalogs: FixedCatalogs,
 ) -> BatchReport:
+    batches = [
+        PartitionBatch(TopicPartition(Topics.EVENTS, p), rs[0].offset, rs[-1].offset + 1, rs)
+        for p, rs in batch.items()
+    ]
     return await rate_batch(
-        batch, store=store, publisher=publisher, catalogs=catalogs, rated_at=RATED_AT
+        batches, store=store, publisher=publisher, catalogs=catalogs, rated_at=RATED_AT
     )
 
 
@@ -55,7 +61,7 @@ async def test_tiers_continue_from_the_stored_totals_batch_after_batch(
     store, publisher = InMemoryRatingStore(), RecordingPublisher()
     await run({2: records(events[:3])}, store, publisher, catalogs)
     report = await run({2: records(events[3:], first=3)}, store, publisher, catalogs)
-    assert report.resume_at == {} and list(report.applied) == [2]
+    assert report.outcomes == {2: APPLIED} and list(report.applied) == [2]
     oracle, _ = rate_events(events, catalogs.catalog)
     assert [c.amount for c in charges(publisher)] == [c.amount for c in oracle]
     assert [c.amount for c in oracle] == [
@@ -96,7 +102,7 @@ async def test_a_replayed_batch_is_fenced_and_skipped_without_publishing(
     await run(batch, store, publisher, catalogs)
     published = len(publisher.sent)
     report = await run(batch, store, publisher, catalogs)
-    assert report.resume_at == {1: 4} and not report.applied
+    assert report.outcomes == {1: Fenced(4)} and not report.applied
     assert len(publisher.sent) == published
 
 
@@ -114,7 +120,7 @@ async def test_a_zombie_that_read_state_before_the_new_owner_committed_is_fenced
     await run({3: records(events)}, store, owner, catalogs)  # the new owner applies it
     zombie_store = StaleReads(offsets=store.offsets, usage=store.usage, seen=store.seen)
     report = await run({3: records(events)}, zombie_store, zombie, catalogs)
-    assert report.fenced == 1 and report.resume_at == {3: 4} and not report.applied
+    assert report.outcomes == {3: Fenced(4)} and not report.applied
     # What the zombie published before it was refused is what the owner published.
     assert [(c.event_id, c.amount) for c in charges(zombie)] == [
         (c.event_id, c.amount) for c in charges(owner)
@@ -127,7 +133,7 @@ async def test_a_partition_behind_or_ahead_of_the_store_resumes_where_the_store_
 ) -> None:
     store, publisher = InMemoryRatingStore(offsets={0: 10}), RecordingPublisher()
     report = await run({0: records(tiered(make_event, 3), first=4)}, store, publisher, catalogs)
-    assert report.resume_at == {0: 10} and publisher.sent == []
+    assert report.outcomes == {0: Fenced(10)} and publisher.sent == []
 
 
 async def test_duplicates_are_charged_once_and_the_copies_rejected(
@@ -158,7 +164,7 @@ async def test_an_event_charged_meanwhile_through_another_partition_makes_the_ba
 
     raced = RacedStore()
     report = await run({0: records([event])}, raced, publisher, catalogs)
-    assert report.stale == 1 and report.resume_at == {0: 0} and raced.offsets == {}
+    assert isinstance(report.outcomes[0], Conflict) and raced.offsets == {}
 
 
 async def test_nothing_is_committed_when_the_broker_does_not_take_the_charges(

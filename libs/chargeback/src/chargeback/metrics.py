@@ -1,4 +1,4 @@
-"""What every service's metrics module shares: preset label sets and consumer lag.
+"""What every service's metrics module shares: preset label sets and the consumers' metrics.
 
 Metric names are listed once per service (`<service>/metrics.py`) and documented in
 `contracts/metrics.yaml`; a contract test keeps the two the same.
@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from aiokafka import TopicPartition
-from prometheus_client import REGISTRY, disable_created_metrics
+from prometheus_client import REGISTRY, Counter, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.registry import Collector
@@ -66,3 +66,28 @@ class ConsumerLag(Collector):
             for tp, behind in consumer.lag().items():
                 family.add_metric([tp.topic, str(tp.partition)], behind)
         yield family
+
+
+# Why the tracking consumer did not simply move on (see chargeback.tracking.policy).
+RETRY_CAUSES = ("unavailable", "failed", "fenced", "conflict")
+
+
+class ConsumerMetrics:
+    """A service's tracking consumers: lag, retries by cause, records quarantined."""
+
+    def __init__(self, service: str, topics: Sequence[str]) -> None:
+        self.lag = ConsumerLag(service)
+        self.retries = Counter(
+            f"{service}_consumer_retries_total",
+            "Batches not applied as fetched, by topic and cause (unavailable: a part did not "
+            "answer; failed: the batch raised; fenced: the store had moved on; conflict: "
+            "state changed meanwhile, redone at once)",
+            ["topic", "cause"],
+        )
+        self.quarantined = Counter(
+            f"{service}_consumer_quarantined_total",
+            "Records that failed alone after bounded tries, sent to usage.rejected and passed",
+            ["topic"],
+        )
+        preset(self.retries, topics, RETRY_CAUSES)
+        preset(self.quarantined, topics)

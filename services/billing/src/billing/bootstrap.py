@@ -10,6 +10,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from billing import metrics
 from billing.adapters.config_files import load_costs, load_customers
@@ -19,10 +20,10 @@ from billing.entrypoints.ledger_consumer import LedgerWriter
 from billing.entrypoints.scheduler import finalize_periodically
 from billing.settings import EMBEDDED_DATABASE_URL, BillingSettings
 from chargeback.auth import KeyStore
-from chargeback.consumer import BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
 from chargeback.settings import InfraSettings
+from chargeback.tracking import ConsumerConfig, FailurePolicy, TrackingConsumer
 from chargeback.web import attach_keys, operations_router
 
 READY_TIMEOUT_S = 2.0
@@ -109,18 +110,18 @@ def _prepare(settings: BillingSettings, ledger: SqlLedger, books: SqlBooks) -> N
         log.info("service costs from %s: %d stored", settings.costs_file, stored)
 
 
-def _consumer(settings: BillingSettings, infra: InfraSettings, ledger: SqlLedger) -> BatchConsumer:
-    writer = LedgerWriter(ledger, group=settings.consumer_group)
+def _consumer(
+    settings: BillingSettings, infra: InfraSettings, ledger: SqlLedger
+) -> TrackingConsumer:
     config = ConsumerConfig(
         bootstrap=infra.require_kafka(),
         topic=Topics.RATED,
         group_id=settings.consumer_group,
+        stage="billing",
         max_records=settings.consumer_max_records,
         session_timeout_ms=settings.consumer_session_timeout_ms,
+        # A database that is away or locked is waited for, never counted against the data.
+        policy=FailurePolicy(transient=(OperationalError, InterfaceError, TimeoutError)),
     )
-    return BatchConsumer(
-        config,
-        positions=writer.positions,
-        handle=writer.handle,
-        lag_metric=metrics.CONSUMER_LAG,
-    )
+    writer = LedgerWriter(ledger, group=settings.consumer_group)
+    return TrackingConsumer(config, writer, metrics=metrics.CONSUMER)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-from chargeback.metrics import ConsumerLag
+from chargeback.contracts import Topics
+from chargeback.metrics import ConsumerMetrics
 
 CHARGES_WRITTEN = Counter(
     "billing_ledger_charges_written_total", "Rated charges newly stored in the ledger"
@@ -12,13 +13,6 @@ CHARGES_WRITTEN = Counter(
 DUPLICATES_SKIPPED = Counter(
     "billing_ledger_duplicates_skipped_total",
     "Rated charges not stored because their event (source + id) already was",
-)
-UNDECODABLE_RECORDS = Counter(
-    "billing_ledger_undecodable_records_total",
-    "usage.rated records that could not be read as a storable rated charge (skipped, logged)",
-)
-WRITE_FAILURES = Counter(
-    "billing_ledger_write_failures_total", "Ledger batch transactions that failed and were retried"
 )
 BATCH_SIZE = Histogram(
     "billing_ledger_batch_records",
@@ -35,7 +29,7 @@ RATED_TO_RECORDED_SECONDS = Histogram(
     "Delay from a charge being rated to it being in the ledger",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
-CONSUMER_LAG = ConsumerLag("billing")  # usage.rated
+CONSUMER = ConsumerMetrics("billing", [Topics.RATED])
 LATE_CHARGES = Counter(
     "billing_late_charges_total",
     "Charges whose usage period was already finalized, billed as adjustments on a later one",

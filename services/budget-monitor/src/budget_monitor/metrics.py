@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from chargeback.metrics import ConsumerLag, preset
+from chargeback.contracts import Topics
+from chargeback.metrics import ConsumerMetrics, preset
 
 CHARGE_OUTCOMES = ("counted", "duplicate", "no_budget", "other_currency", "undecodable")
 BASES = ("actual", "forecast")
 DELIVERY_OUTCOMES = ("delivered", "http_error", "gone", "network_error", "refused")
-RETRY_REASONS = ("offset_moved", "spend_changed")
 
 CHARGES_EVALUATED = Counter(
     "budget_monitor_charges_evaluated_total",
@@ -40,18 +40,12 @@ EVALUATION_SECONDS = Histogram(
     "Time to evaluate and apply one partition's batch of rated charges",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-APPLY_RETRIES = Counter(
-    "budget_monitor_apply_retries_total",
-    "Batch applications refused by Redis and recomputed (offset moved or spend changed)",
-    ["reason"],
-)
 ALERTS_PENDING = Gauge(
     "budget_monitor_alerts_pending",
     "Alerts recorded as crossed but not yet confirmed published",
 )
-CONSUMER_LAG = ConsumerLag("budget_monitor")  # usage.rated and budget.alerts
+CONSUMER = ConsumerMetrics("budget_monitor", [Topics.RATED, Topics.ALERTS])
 
 preset(CHARGES_EVALUATED, CHARGE_OUTCOMES)
 preset(ALERTS_RAISED, BASES)
 preset(WEBHOOK_DELIVERIES, DELIVERY_OUTCOMES)
-preset(APPLY_RETRIES, RETRY_REASONS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-from chargeback.metrics import ConsumerLag, preset
+from chargeback.contracts import Topics
+from chargeback.metrics import ConsumerMetrics, preset
 
 PATHS = ("http", "kafka")
 REFUSAL_REASONS = (
@@ -65,7 +66,7 @@ PRODUCED = Counter(
     "Records acknowledged by the broker, by topic",
     ["topic"],
 )
-CONSUMER_LAG = ConsumerLag("metering")  # usage.ingest, read by the validator
+CONSUMER = ConsumerMetrics("metering", [Topics.INGEST])  # the usage.ingest validator
 
 preset(ACCEPTED, PATHS)
 preset(DUPLICATES, PATHS)

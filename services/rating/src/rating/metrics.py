@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from chargeback.metrics import ConsumerLag, preset
+from chargeback.contracts import Topics
+from chargeback.metrics import ConsumerMetrics, preset
 
 # Why an event went to usage.rejected (RejectedEvent.reason at the rating stage).
 REJECTION_REASONS = (
@@ -14,6 +15,7 @@ REJECTION_REASONS = (
     "unknown_meter",
     "no_price_book_in_force",
     "amount_out_of_range",
+    "time_out_of_range",
     "rating_failed",
     "internal_error",
 )
@@ -28,19 +30,7 @@ EVENTS_REJECTED = Counter(
     "Usage events sent to usage.rejected, by reason (duplicate: already charged)",
     ["reason"],
 )
-BATCH_FAILURES = Counter(
-    "rating_batch_failures_total",
-    "Batches that failed (broker or Redis away) and were rated again from the stored state",
-)
-COMMITS_FENCED = Counter(
-    "rating_commits_fenced_total",
-    "Partition batches refused because the stored offset had moved (another worker, a replay)",
-)
-COMMITS_STALE = Counter(
-    "rating_commits_stale_total",
-    "Partition batches rated again because an event was charged meanwhile elsewhere",
-)
-CONSUMER_LAG = ConsumerLag("rating")  # usage.events
+CONSUMER = ConsumerMetrics("rating", [Topics.EVENTS])
 PRICE_BOOK_GENERATION = Gauge(
     "rating_price_book_generation", "Publications of price-book versions this worker has loaded"
 )

@@ -11,8 +11,8 @@ then it is billed on the first open period, as an adjustment naming its usage pe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import NamedTuple
@@ -34,8 +34,8 @@ class LedgerEntry:
     offset: int
 
     def __post_init__(self) -> None:
-        for field in ("quantity", "unit_price", "amount"):
-            check_storable(getattr(self.charge, field), field=field)
+        for name in ("quantity", "unit_price", "amount"):
+            check_storable(getattr(self.charge, name), field=name)
 
     @property
     def key(self) -> EventKey:
@@ -125,14 +125,6 @@ def line_deltas(entries: Sequence[PlacedEntry]) -> dict[LineKey, LineTotals]:
     return deltas
 
 
-def reached_positions(entries: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
-    """Per (topic, partition), the next offset after the records seen (offset + 1 of the last)."""
-    reached: dict[tuple[str, int], int] = {}
-    for topic, partition, offset in entries:
-        reached[(topic, partition)] = max(reached.get((topic, partition), 0), offset + 1)
-    return reached
-
-
 @dataclass(frozen=True, slots=True)
 class BatchOutcome:
     """What writing one batch did: charges newly stored, and repeats of stored events skipped."""
@@ -140,6 +132,7 @@ class BatchOutcome:
     stored: tuple[PlacedEntry, ...]
     duplicates: int
     recorded_at: datetime
+    fenced: Mapping[tuple[str, int], int] = field(default_factory=dict)  # stored positions
 
     @property
     def written(self) -> int:

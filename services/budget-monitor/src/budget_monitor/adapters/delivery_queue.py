@@ -52,28 +52,26 @@ class RedisDeliveryQueue:
 
     async def enqueue(
         self,
-        partition: int | None,
-        next_offset: int,
+        position: tuple[int, int, int] | None,
         jobs: Sequence[tuple[str, str, str]],
         now_ms: int,
-    ) -> int:
-        """Queue (subscription, alert id, body) jobs and pass `next_offset` of `partition`
-        (None: only queue); how many were new."""
+    ) -> tuple[int, int | None]:
+        """Queue (subscription, alert id, body) jobs and move a partition's position
+        (partition, first, next) behind the fence (None: only queue). (How many were new,
+        None) or (0, the stored position that fenced the batch)."""
         redis_keys = [self.positions_key, keys.DELIVERIES_DUE]
-        args: list[str | int] = ["" if partition is None else partition, next_offset, now_ms]
+        where = ("", "", "") if position is None else position
+        args: list[str | int] = [*where, now_ms]
         for sub, alert_id, body in jobs:
             redis_keys += [keys.job(sub, alert_id), keys.delivered(sub, alert_id)]
             args += [member(sub, alert_id), body]
-        return int(await self._enqueue(keys=redis_keys, args=args))
+        status, value = await self._enqueue(keys=redis_keys, args=args)
+        return (int(value), None) if int(status) == 1 else (0, int(value))
 
     async def due(self, now_ms: int, limit: int) -> list[str]:
         """Members due now, soonest first (not claimed: see `claim`)."""
         found = await self.redis.zrangebyscore(keys.DELIVERIES_DUE, "-inf", now_ms, 0, limit)
         return [str(m) for m in found]
-
-    async def next_due_ms(self) -> int | None:
-        first = await self.redis.zrange(keys.DELIVERIES_DUE, 0, 0, withscores=True)
-        return int(first[0][1]) if first else None
 
     async def claim(self, members: Sequence[str], now_ms: int, lease_ms: int) -> list[Job]:
         """The jobs of `members` this worker now holds until `now_ms + lease_ms`."""

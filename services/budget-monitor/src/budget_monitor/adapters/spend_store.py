@@ -1,7 +1,7 @@
 """Spend in Redis: per-partition decimal sub-totals, applied a batch at a time, atomically.
 
-One Lua script writes a partition's batch: it refuses the batch unless the
-partition's stored next offset is at or before the batch's first offset and
+One Lua script writes a partition's batch: it refuses the batch unless the fence
+admits it (the partition's stored next offset is absent or the batch's first) and
 every spend hash is still at the version read (so totals computed in Python
 Decimal from that read are still right), then writes the new sub-totals as
 strings (never INCRBYFLOAT: a float), marks the counted event ids (with a TTL),
@@ -25,8 +25,8 @@ from budget_monitor.domain import Evaluation, Opening, SpendKey, exact
 
 class Applied(enum.Enum):
     OK = 1
-    OFFSET_MOVED = 0  # another worker applied this partition further: re-read
-    SPEND_CHANGED = -1  # another partition changed a shared total: re-read
+    FENCED = 0  # the stored position is not the batch's first: resume there
+    SPEND_CHANGED = -1  # another partition changed a shared total: evaluate again
 
 
 @dataclass
@@ -88,8 +88,9 @@ class RedisSpendStore:
         state: PartitionState,
         evaluation: Evaluation,
         alerts: Sequence[tuple[str, str]],
-    ) -> Applied:
-        """Write one partition's evaluated batch, or refuse it (see `Applied`)."""
+    ) -> tuple[Applied, int | None]:
+        """Write one partition's evaluated batch, or refuse it (see `Applied`); with
+        FENCED, the stored position."""
         totals = sorted(evaluation.own_totals.items())
         redis_keys = [
             self.positions_key,
@@ -113,7 +114,8 @@ class RedisSpendStore:
         for alert_id, raw in alerts:
             args += [alert_id, raw]
         answer = await self._apply(keys=redis_keys, args=args)
-        return Applied(int(answer))
+        applied = Applied(int(answer[0]))
+        return applied, int(answer[1]) if applied is Applied.FENCED else None
 
     async def spent(self, spend: Sequence[SpendKey]) -> dict[SpendKey, Decimal]:
         """The spend of each (budget, period): the sum of its partitions' sub-totals."""

@@ -9,23 +9,22 @@ round trip through the topic; reading it back here then finds it queued or done.
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiokafka import TopicPartition
-from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from budget_monitor.adapters.delivery_queue import RedisDeliveryQueue
 from budget_monitor.service_layer.registry import Registry
 from chargeback import codec
 from chargeback.contracts import BudgetAlert
-
-log = logging.getLogger(__name__)
+from chargeback.tracking import Fenced, Outcome, PartitionBatch, Poisoned
 
 
 class AlertDeliveryHandler:
+    """The alerts consumer's state for the shared consumer: the delivery queue."""
+
     def __init__(
         self, registry: Registry, queue: RedisDeliveryQueue, wake: Callable[[], None]
     ) -> None:
@@ -33,32 +32,27 @@ class AlertDeliveryHandler:
         self.queue = queue
         self.wake = wake
 
-    async def __call__(
-        self, batch: dict[TopicPartition, list[ConsumerRecord]]
-    ) -> dict[TopicPartition, int]:
-        unfinished: dict[TopicPartition, int] = {}
+    async def positions(self, partitions: Sequence[TopicPartition]) -> dict[TopicPartition, int]:
+        return await self.queue.positions(partitions)
+
+    async def apply(self, batches: Sequence[PartitionBatch]) -> dict[TopicPartition, Outcome]:
+        outcomes: dict[TopicPartition, Outcome] = {}
         queued = 0
-        for tp, records in batch.items():
+        for batch in batches:
             alerts = []
-            for record in records:
+            for record in batch.records:
                 try:
                     alerts.append(codec.decode(BudgetAlert, record.value))
                 except (ValidationError, ValueError) as exc:
-                    log.error("alert at offset %s unreadable: %s", record.offset, exc)
-            jobs = self.jobs(alerts)
-            try:
-                now_ms = int(time.time() * 1000)
-                queued += await self.queue.enqueue(
-                    tp.partition, records[-1].offset + 1, jobs, now_ms
-                )
-            except Exception:  # Redis away: fetch again; queued jobs are not queued twice
-                log.exception(
-                    "alerts not queued; fetching again", extra={"partition": tp.partition}
-                )
-                unfinished[tp] = records[0].offset
+                    raise Poisoned(batch.tp, record.offset, exc) from exc
+            position = (batch.tp.partition, batch.first, batch.next)
+            added, stored = await self.queue.enqueue(position, self.jobs(alerts), _now_ms())
+            queued += added
+            if stored is not None:
+                outcomes[batch.tp] = Fenced(stored)
         if queued:
             self.wake()
-        return unfinished
+        return outcomes
 
     def jobs(self, alerts: list[BudgetAlert]) -> list[tuple[str, str, str]]:
         """(subscription, alert id, body) for every subscription each alert goes to."""
@@ -75,5 +69,10 @@ class AlertDeliveryHandler:
 
     async def queue_now(self, alerts: list[BudgetAlert]) -> None:
         """Queue alerts just raised by this process, without waiting to read them back."""
-        if await self.queue.enqueue(None, 0, self.jobs(alerts), int(time.time() * 1000)):
+        added, _ = await self.queue.enqueue(None, self.jobs(alerts), _now_ms())
+        if added:
             self.wake()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

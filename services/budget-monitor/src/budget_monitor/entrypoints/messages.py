@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
 from datetime import datetime
 
-from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from budget_monitor.domain import BudgetBook, ChargeFacts, Triggered
@@ -14,25 +11,18 @@ from budget_monitor.metrics import CHARGES_EVALUATED
 from budget_monitor.service_layer.alert_messages import alert_json
 from chargeback import codec
 from chargeback.contracts import RatedCharge
+from chargeback.tracking import PartitionBatch, Poisoned
 
-log = logging.getLogger(__name__)
 
-
-def charge_facts(records: Sequence[ConsumerRecord]) -> list[tuple[int, ChargeFacts]]:
-    """The readable rated charges among `records`, with their offsets (the rest counted)."""
+def charge_facts(batch: PartitionBatch) -> list[tuple[int, ChargeFacts]]:
+    """The rated charges of a batch with their offsets; an unreadable one is poison."""
     charges = []
-    for record in records:
+    for record in batch.records:
         try:
             charge = codec.decode(RatedCharge, record.value)
         except (ValidationError, ValueError) as exc:
             CHARGES_EVALUATED.labels("undecodable").inc()
-            log.error(
-                "rated charge at offset %s unreadable: %s",
-                record.offset,
-                exc,
-                extra={"topic": record.topic, "partition": record.partition},
-            )
-            continue
+            raise Poisoned(batch.tp, record.offset, exc) from exc
         facts = ChargeFacts(
             charge.event_key,
             charge.event_id,

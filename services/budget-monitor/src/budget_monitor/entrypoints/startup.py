@@ -11,11 +11,11 @@ from budget_monitor.entrypoints.alert_deliveries import AlertDeliveryHandler
 from budget_monitor.entrypoints.deps import Parts
 from budget_monitor.entrypoints.rated_charges import RatedChargeHandler
 from budget_monitor.entrypoints.workers import GROUP, WEBHOOK_GROUP, Workers
-from budget_monitor.metrics import CONSUMER_LAG
+from budget_monitor.metrics import CONSUMER
 from budget_monitor.service_layer.dispatcher import Dispatcher
-from chargeback.consumer import BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics
 from chargeback.kafka import make_producer
+from chargeback.tracking import ConsumerConfig, Tracked, TrackingConsumer
 
 
 async def start_workers(parts: Parts, bootstrap: str) -> Workers:
@@ -49,33 +49,26 @@ async def start_workers(parts: Parts, bootstrap: str) -> Workers:
         parts.clock,
     )
 
-    def config(topic: str, group: str) -> ConsumerConfig:
-        return ConsumerConfig(
+    def consumer(topic: str, group: str, tracked: Tracked) -> TrackingConsumer:
+        config = ConsumerConfig(
             bootstrap,
             topic,
             group,
+            stage="budget-monitor",
             max_records=settings.max_records,
             session_timeout_ms=settings.consumer_session_timeout_ms,
         )
+        return TrackingConsumer(config, tracked, metrics=CONSUMER, clock=parts.clock)
 
-    rated = BatchConsumer(
-        config(Topics.RATED, GROUP),
-        positions=parts.spend.positions,
-        handle=RatedChargeHandler(
-            lambda: registry.book,
-            parts.spend,
-            outbox,
-            forecast_min_elapsed_percent=settings.forecast_min_elapsed_percent,
-            clock=parts.clock,
-        ),
-        lag_metric=CONSUMER_LAG,
+    charges = RatedChargeHandler(
+        lambda: registry.book,
+        parts.spend,
+        outbox,
+        forecast_min_elapsed_percent=settings.forecast_min_elapsed_percent,
+        clock=parts.clock,
     )
-    deliveries = BatchConsumer(
-        config(Topics.ALERTS, WEBHOOK_GROUP),
-        positions=queue.positions,
-        handle=delivery,
-        lag_metric=CONSUMER_LAG,
-    )
+    rated = consumer(Topics.RATED, GROUP, charges)
+    deliveries = consumer(Topics.ALERTS, WEBHOOK_GROUP, delivery)
     workers.consumers = (rated, deliveries)
     try:
         await outbox.flush()  # whatever a previous process left pending

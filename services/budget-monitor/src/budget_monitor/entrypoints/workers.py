@@ -22,7 +22,7 @@ from budget_monitor.service_layer.registry import Registry
 from budget_monitor.service_layer.sweep import sweep
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.clock import Clock, utc_now
-from chargeback.consumer import BatchConsumer
+from chargeback.tracking import TrackingConsumer
 
 log = logging.getLogger(__name__)
 GROUP = "budget-monitor"
@@ -40,7 +40,7 @@ class Workers:
     outbox: AlertOutbox
     dispatcher: Dispatcher
     clock: Clock = utc_now
-    consumers: tuple[BatchConsumer, ...] = ()
+    consumers: tuple[TrackingConsumer, ...] = ()
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     sweep_requested: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -1,24 +1,28 @@
 """The Kafka-native path: validate what emitters produce to usage.ingest, like the HTTP API.
 
 Valid new events go to usage.events, invalid ones to usage.rejected with their
-reasons, duplicates are dropped; then the partitions' next offsets are stored.
-Each step is retried until it succeeds, so a broker or Redis outage pauses the
-validator instead of skipping records.
+reasons, duplicates are dropped; then the partitions' next offsets are stored behind
+the fence. One attempt per batch: a broker or Redis outage raises, and the shared
+consumer backs off and tries again from the stored positions (events already produced
+are then caught as duplicates), so nothing is skipped.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from aiokafka import TopicPartition
-from aiokafka.structs import ConsumerRecord
 
-from chargeback.consumer import BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics, UsageEvent
+from chargeback.tracking import (
+    ConsumerConfig,
+    Fenced,
+    Outcome,
+    PartitionBatch,
+    TrackingConsumer,
+    Unavailable,
+)
 from metering import metrics
 from metering.adapters.redis_offsets import RedisOffsets
 from metering.domain.parsing import stamp_ingest_time
@@ -26,13 +30,13 @@ from metering.domain.ports import DedupStore, EventPublisher, PublishError, Stor
 from metering.domain.records import Refusal, judge_record
 from metering.service_layer.ingest import DedupPolicy, EventsInFlight, NotEnqueued, ingest
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 GROUP_ID = "metering"
-_RETRYABLE = (EventsInFlight, NotEnqueued, PublishError, StoreUnavailable, OSError)
+_UNAVAILABLE = (EventsInFlight, NotEnqueued, PublishError, StoreUnavailable)
 
 
 class IngestValidator:
+    """The validator's state for the shared consumer: dedup claims, and its positions."""
+
     def __init__(
         self,
         *,
@@ -40,57 +44,45 @@ class IngestValidator:
         publisher: EventPublisher,
         offsets: RedisOffsets,
         policy: DedupPolicy,
-        retry_s: float = 1.0,
     ) -> None:
-        self.store, self.publisher, self.offsets = store, publisher, offsets
-        self.policy, self.retry_s = policy, retry_s
+        self.store, self.publisher, self.offsets, self.policy = store, publisher, offsets, policy
 
-    async def handle(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+    async def positions(self, partitions: Sequence[TopicPartition]) -> dict[TopicPartition, int]:
+        return await self.offsets.positions(partitions)
+
+    async def apply(self, batches: Sequence[PartitionBatch]) -> dict[TopicPartition, Outcome]:
         now = datetime.now(UTC)
         valid: list[UsageEvent] = []
         refused: list[Refusal] = []
-        for records in batch.values():
-            for record in records:
+        for batch in batches:
+            for record in batch.records:
                 outcome = judge_record(record.value, now)
                 (valid if isinstance(outcome, UsageEvent) else refused).append(outcome)
         events = stamp_ingest_time(valid, now)
-        sorting = await self._until_done(
-            lambda: ingest(events, store=self.store, publisher=self.publisher, policy=self.policy)
-        )
-        if refused:
-            await self._until_done(
-                lambda: self.publisher.publish_rejections([r.rejected for r in refused])
+        try:
+            sorting = await ingest(
+                events, store=self.store, publisher=self.publisher, policy=self.policy
             )
-        await self._until_done(
-            lambda: self.offsets.save({tp: records[-1].offset + 1 for tp, records in batch.items()})
-        )
+            if refused:
+                await self.publisher.publish_rejections([r.rejected for r in refused])
+        except _UNAVAILABLE as error:
+            raise Unavailable(str(error)) from error
+        fenced = await self.offsets.advance({b.tp: (b.first, b.next) for b in batches})
         metrics.ACCEPTED.labels("kafka").inc(len(sorting.new))
         metrics.DUPLICATES.labels("kafka").inc(len(sorting.duplicates))
         for refusal in refused:
             metrics.REFUSED.labels("kafka", refusal.kind).inc()
-
-    async def _until_done(self, step: Callable[[], Awaitable[T]]) -> T:
-        while True:
-            try:
-                return await step()
-            except _RETRYABLE as exc:
-                log.warning("validator step failed, retrying: %s", exc)
-                await asyncio.sleep(self.retry_s)
+        return {tp: Fenced(stored) for tp, stored in fenced.items()}
 
 
 def build_validator(
     bootstrap: str, validator: IngestValidator, *, session_timeout_ms: int = 10000
-) -> BatchConsumer:
+) -> TrackingConsumer:
     config = ConsumerConfig(
         bootstrap=bootstrap,
         topic=Topics.INGEST,
         group_id=GROUP_ID,
+        stage="metering",
         session_timeout_ms=session_timeout_ms,
     )
-    consumer = BatchConsumer(
-        config,
-        positions=validator.offsets.positions,
-        handle=validator.handle,
-        lag_metric=metrics.CONSUMER_LAG,
-    )
-    return consumer
+    return TrackingConsumer(config, validator, metrics=metrics.CONSUMER)

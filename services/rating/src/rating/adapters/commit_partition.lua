@@ -7,8 +7,9 @@
 -- Returns {1, next} applied; {0, stored} fenced (the stored offset is not the batch's
 -- first: another worker or an earlier run applied it); {-1, key} an identity was charged
 -- meanwhile (through another partition): rate the batch again from fresh state.
-local stored = redis.call('HGET', KEYS[1], ARGV[1])
-if stored and stored ~= ARGV[2] then
+-- `fenced` is the platform's one fence rule (chargeback.tracking.FENCE_LUA, prepended).
+local stored = fenced(KEYS[1], ARGV[1], ARGV[2])
+if stored then
   return {0, stored}
 end
 local n = tonumber(ARGV[5])

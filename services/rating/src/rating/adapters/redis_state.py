@@ -21,14 +21,15 @@ from typing import Any
 from redis.asyncio import Redis
 
 from chargeback.contracts import Topics
-from rating.service_layer.ports import CommitResult, Outcome, PartitionCommit, Snapshot
+from chargeback.tracking import FENCE_LUA
+from rating.service_layer.ports import CommitResult, Committed, PartitionCommit, Snapshot
 from terms.adapters import GENERATION
 from terms.domain import UsageKey
 from terms.domain.pricing import plain
 
 PREFIX = "rating:"
 OFFSETS = f"{PREFIX}offsets:{Topics.EVENTS}"
-COMMIT_LUA = (Path(__file__).parent / "commit_partition.lua").read_text()
+COMMIT_LUA = FENCE_LUA + (Path(__file__).parent / "commit_partition.lua").read_text()
 
 
 def usage_hash(customer: str, period: str) -> str:
@@ -90,8 +91,8 @@ class RedisRatingStore:
             replies = await pipe.execute()
         results = {}
         for commit, (status, stored) in zip(commits, replies, strict=True):
-            outcome = {1: Outcome.APPLIED, 0: Outcome.FENCED}.get(int(status), Outcome.STALE)
-            offset = int(stored) if outcome is Outcome.FENCED else None
+            outcome = {1: Committed.APPLIED, 0: Committed.FENCED}.get(int(status), Committed.STALE)
+            offset = int(stored) if outcome is Committed.FENCED else None
             results[commit.partition] = CommitResult(outcome, offset)
         return results
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from aiokafka import AIOKafkaProducer, TopicPartition
 
 from chargeback.clock import Clock, utc_now
-from chargeback.consumer import Batch, BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
+from chargeback.tracking import ConsumerConfig, Outcome, PartitionBatch, TrackingConsumer
 from rating import metrics
 from rating.adapters.kafka_publisher import KafkaPublisher
 from rating.adapters.redis_state import RedisRatingStore
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 
 class RatingWorker:
+    """The rating stage: its state (`Tracked` for the shared consumer) and its producer."""
+
     def __init__(
         self,
         *,
@@ -47,13 +49,10 @@ class RatingWorker:
         self.clock = clock
         self.assigned = False
         self.publisher: KafkaPublisher | None = None
-        config = ConsumerConfig(bootstrap, Topics.EVENTS, GROUP_ID, max_records=MAX_BATCH)
-        self.consumer = BatchConsumer(
-            config,
-            positions=self.positions,
-            handle=self.handle,
-            lag_metric=metrics.CONSUMER_LAG,
+        config = ConsumerConfig(
+            bootstrap, Topics.EVENTS, GROUP_ID, stage="rating", max_records=MAX_BATCH
         )
+        self.consumer = TrackingConsumer(config, self, metrics=metrics.CONSUMER, clock=clock)
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap)
@@ -78,38 +77,24 @@ class RatingWorker:
         self.assigned = True
         return {tp: stored[tp.partition] for tp in assigned if tp.partition in stored}
 
-    async def handle(self, batch: Batch) -> dict[TopicPartition, int]:
+    async def apply(self, batches: Sequence[PartitionBatch]) -> dict[TopicPartition, Outcome]:
         assert self.publisher is not None, "started"
         started = time.perf_counter()
-        by_partition = {tp.partition: records for tp, records in batch.items()}
-        try:
-            report = await rate_batch(
-                by_partition,
-                store=self.store,
-                publisher=self.publisher,
-                catalogs=self.registry,
-                rated_at=self.clock(),
-            )
-        except Exception:
-            metrics.BATCH_FAILURES.inc()
-            raise  # the consumer goes back to the stored positions and tries again
+        report = await rate_batch(
+            batches,
+            store=self.store,
+            publisher=self.publisher,
+            catalogs=self.registry,
+            rated_at=self.clock(),
+        )
         record_metrics(report, time.perf_counter() - started, self.clock())
-        if report.fenced or report.stale:
-            log.info(
-                "batch not applied for partitions %s (fenced %d, stale %d): resuming there",
-                report.resume_at,
-                report.fenced,
-                report.stale,
-            )
         metrics.PRICE_BOOK_GENERATION.set(self.registry.generation)
-        topic_partition = {tp.partition: tp for tp in batch}
-        return {topic_partition[p]: offset for p, offset in report.resume_at.items()}
+        by_partition = {batch.tp.partition: batch.tp for batch in batches}
+        return {by_partition[p]: outcome for p, outcome in report.outcomes.items()}
 
 
 def record_metrics(report: BatchReport, seconds: float, published_at: datetime) -> None:
     """Only what was applied counts, so consumed = rated + rejected holds exactly."""
-    metrics.COMMITS_FENCED.inc(report.fenced)
-    metrics.COMMITS_STALE.inc(report.stale)
     if not report.applied:
         return
     size = 0

@@ -12,16 +12,6 @@ from rating.service_layer.rate_records import Outgoing
 from terms.domain import PriceBookCatalog, UsageKey
 
 
-class Record(Protocol):
-    """A consumed record (aiokafka's ConsumerRecord fits)."""
-
-    @property
-    def offset(self) -> int: ...
-
-    @property
-    def value(self) -> bytes | None: ...
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """State read atomically: per-partition next offsets, tier totals, identities charged."""
@@ -41,7 +31,7 @@ class PartitionCommit:
     charged: Sequence[str] = ()  # identities charged by this batch
 
 
-class Outcome(Enum):
+class Committed(Enum):
     APPLIED = "applied"
     FENCED = "fenced"  # the stored offset moved on (another worker, or a replay)
     STALE = "stale"  # an identity was charged meanwhile through another partition
@@ -49,7 +39,7 @@ class Outcome(Enum):
 
 @dataclass(frozen=True)
 class CommitResult:
-    outcome: Outcome
+    outcome: Committed
     stored_offset: int | None = None
 
 

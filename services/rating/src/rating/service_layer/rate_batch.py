@@ -4,7 +4,8 @@ Per partition of the batch: the tier state, the identities already charged and t
 partition's stored next offset are read in one atomic snapshot; the batch is rated by
 the pure domain code from that state; every message is published and acknowledged; then
 one atomic commit per partition writes the new totals, the identities and the next
-offset, only if the stored offset still equals the batch's first offset.
+offset, behind the fence (`chargeback.tracking.admits`: the stored offset is absent or
+still the batch's first).
 
 - Crash before publishing: nothing happened; the batch is rated again.
 - Crash between publishing and committing: the batch is rated again from the same state,
@@ -12,6 +13,8 @@ offset, only if the stored offset still equals the batch's first offset.
   keeps the first of each.
 - Another worker applied the partition meanwhile (a zombie after a rebalance, a replay):
   the fence refuses, and the consumer resumes from the stored offset.
+- An identity was charged meanwhile through another partition: a conflict; the consumer
+  fetches the batch again and rates it from fresh state at once.
 Rating is deterministic from (state, records, price books), which is what makes this safe.
 """
 
@@ -24,15 +27,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from chargeback.contracts import UsageEvent
+from chargeback.tracking import APPLIED, Conflict, Fenced, Outcome, PartitionBatch, admits
 from rating.service_layer.decoding import Decoded, decode_records
 from rating.service_layer.ports import (
     Catalogs,
     CommitResult,
-    Outcome,
+    Committed,
     PartitionCommit,
     Publisher,
     RatingStore,
-    Record,
     Snapshot,
 )
 from rating.service_layer.rate_records import BatchResult, rate_decoded, state_keys
@@ -47,10 +50,8 @@ CHUNK = 500
 
 @dataclass
 class BatchReport:
-    applied: dict[int, BatchResult] = field(default_factory=dict)
-    resume_at: dict[int, int] = field(default_factory=dict)  # partition -> offset to refetch
-    fenced: int = 0
-    stale: int = 0
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # per partition
+    applied: dict[int, BatchResult] = field(default_factory=dict)  # of the applied ones
 
 
 async def _snapshot(
@@ -80,8 +81,7 @@ class _Rating:
 
     async def partition(
         self,
-        partition: int,
-        records: Sequence[Record],
+        batch: PartitionBatch,
         events: list[Decoded],
         *,
         catalog: PriceBookCatalog,
@@ -96,10 +96,12 @@ class _Rating:
             self.sending.append(asyncio.create_task(publisher.publish(rated.messages)))
             await asyncio.sleep(0)  # the producer takes the chunk
             await asyncio.sleep(0)  # its sender ships it
+        partition = batch.tp.partition
         self.results[partition] = result
         totals = {key: self.usage[key] for key in rater.changed}
-        first, following = records[0].offset, records[-1].offset + 1
-        self.commits.append(PartitionCommit(partition, first, following, totals, result.rated_keys))
+        self.commits.append(
+            PartitionCommit(partition, batch.first, batch.next, totals, result.rated_keys)
+        )
 
     async def acknowledged(self) -> None:
         """Every chunk acknowledged, or the first failure raised (after all have settled)."""
@@ -115,7 +117,7 @@ class _Rating:
 
 
 async def rate_batch(
-    batch: Mapping[int, Sequence[Record]],
+    batches: Sequence[PartitionBatch],
     *,
     store: RatingStore,
     publisher: Publisher,
@@ -123,18 +125,18 @@ async def rate_batch(
     rated_at: datetime,
 ) -> BatchReport:
     report = BatchReport()
-    decoded = {p: decode_records([r.value for r in records]) for p, records in batch.items()}
+    decoded = {b.tp.partition: decode_records([r.value for r in b.records]) for b in batches}
     snapshot = await _snapshot(decoded, store, catalogs)
     rating = _Rating(dict(snapshot.usage), set(snapshot.seen))
     try:
-        for partition, records in batch.items():
+        for batch in batches:
+            partition = batch.tp.partition
             stored = snapshot.offsets.get(partition)
-            if stored is not None and stored != records[0].offset:
-                report.resume_at[partition] = stored  # not where the store is: go there
+            if stored is not None and not admits(stored, batch.first):
+                report.outcomes[partition] = Fenced(stored)  # not where the store is: go there
                 continue
             await rating.partition(
-                partition,
-                records,
+                batch,
                 decoded[partition],
                 catalog=catalogs.catalog,
                 rated_at=rated_at,
@@ -145,7 +147,7 @@ async def rate_batch(
         raise
     await rating.acknowledged()  # published before committed: a crash here only repeats
     if rating.commits:
-        _apply(report, await store.commit(rating.commits), rating.results, batch)
+        _apply(report, await store.commit(rating.commits), rating.results)
     return report
 
 
@@ -153,14 +155,12 @@ def _apply(
     report: BatchReport,
     outcomes: Mapping[int, CommitResult],
     results: Mapping[int, BatchResult],
-    batch: Mapping[int, Sequence[Record]],
 ) -> None:
     for partition, committed in outcomes.items():
-        if committed.outcome is Outcome.APPLIED:
+        if committed.outcome is Committed.APPLIED:
+            report.outcomes[partition] = APPLIED
             report.applied[partition] = results[partition]
-        elif committed.outcome is Outcome.FENCED:
-            report.fenced += 1
-            report.resume_at[partition] = committed.stored_offset or 0
+        elif committed.outcome is Committed.FENCED:
+            report.outcomes[partition] = Fenced(committed.stored_offset or 0)
         else:
-            report.stale += 1
-            report.resume_at[partition] = batch[partition][0].offset
+            report.outcomes[partition] = Conflict("an event was charged meanwhile elsewhere")

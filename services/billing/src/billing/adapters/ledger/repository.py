@@ -47,12 +47,13 @@ class SqlLedger:
         *,
         group: str,
         entries: Sequence[LedgerEntry],
-        positions: Mapping[tuple[str, int], int],
+        bounds: Mapping[tuple[str, int], tuple[int, int]],
     ) -> BatchOutcome:
-        """Store a consumed batch and the positions it reached, atomically."""
+        """Store a consumed batch and the positions it reached, atomically, behind the fence
+        (`bounds`: per (topic, partition), the batch's first and next offsets)."""
         with self.engine.begin() as conn:
             return writes.record_batch(
-                conn, group=group, entries=entries, positions=positions, now=self.clock()
+                conn, group=group, entries=entries, bounds=bounds, now=self.clock()
             )
 
     def positions(

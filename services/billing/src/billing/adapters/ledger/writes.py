@@ -1,11 +1,12 @@
 """Writing one consumed batch: charges once each, line totals, journal, partition positions.
 
-All of it happens in the caller's transaction. The unique (event_source, event_id)
-key decides what is new: only charges the INSERT actually stored are added to the
-line totals and posted to the journal, so a replayed batch or a repeated event
-changes nothing. Each charge is placed in its customer's periods (time zone,
-finalized periods) while the customer's row is held, so no finalization can
-slip in between placing a charge and adding it to its line.
+All of it happens in the caller's transaction, behind the fence: the partitions whose
+stored position is not their batch's first offset change nothing. The unique
+(event_source, event_id) key decides what is new: only charges the INSERT actually
+stored are added to the line totals and posted to the journal, so a replayed batch or
+a repeated event changes nothing. Each charge is placed in its customer's periods
+(finalized periods) while the customer's row is held, so no finalization can slip in
+between placing a charge and adding it to its line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from billing.adapters.ledger import customers as customer_rows
 from billing.adapters.ledger.dialect import upsert
 from billing.adapters.ledger.journal_writes import post
 from billing.adapters.ledger.line_totals import add_to_lines
-from billing.adapters.ledger.positions import advance_positions
+from billing.adapters.ledger.positions import Partition, advance_positions, fenced
 from billing.adapters.ledger.schema import ledger_batches, rated_charges
 from billing.domain.journal import usage_entries
 from billing.domain.ledger import (
@@ -56,17 +57,20 @@ def record_batch(
     *,
     group: str,
     entries: Sequence[LedgerEntry],
-    positions: Mapping[tuple[str, int], int],
+    bounds: Mapping[Partition, tuple[int, int]],
     now: datetime,
 ) -> BatchOutcome:
-    unique = first_of_each_event(entries)
+    """Store `entries` of the partitions whose fence admits their (first, next) bounds."""
+    # A write first: on SQLite it takes the database lock before anything is read.
+    batch_id = conn.execute(
+        insert(ledger_batches).returning(ledger_batches.c.id),
+        {"group_id": group, "recorded_at": now},
+    ).scalar_one()
+    refused = fenced(conn, group, bounds)
+    admitted = [e for e in entries if (e.topic, e.partition) not in refused]
+    unique = first_of_each_event(admitted)
     fresh: list[PlacedEntry] = []
     if unique:
-        # A write first: on SQLite it takes the database lock before anything is read.
-        batch_id = conn.execute(
-            insert(ledger_batches).returning(ledger_batches.c.id),
-            {"group_id": group, "recorded_at": now},
-        ).scalar_one()
         ids = {entry.charge.customer for entry in unique}
         customer_rows.ensure(conn, ids, now)
         states = customer_rows.hold_shared(conn, ids)
@@ -81,8 +85,14 @@ def record_batch(
         add_to_lines(conn, line_deltas(fresh), now)
         customers = {i: state.customer for i, state in states.items()}
         post(conn, usage_entries(fresh, customers), now=now, batch_id=batch_id)
-    advance_positions(conn, group, positions, now)
-    return BatchOutcome(stored=tuple(fresh), duplicates=len(entries) - len(fresh), recorded_at=now)
+    reached = {tp: following for tp, (_, following) in bounds.items() if tp not in refused}
+    advance_positions(conn, group, reached, now)
+    return BatchOutcome(
+        stored=tuple(fresh),
+        duplicates=len(admitted) - len(fresh),
+        recorded_at=now,
+        fenced=refused,
+    )
 
 
 def _charge_row(placed: PlacedEntry, batch_id: int, now: datetime) -> dict[str, Any]:
