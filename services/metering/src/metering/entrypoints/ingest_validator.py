@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from chargeback.clock import Clock, utc_now
 from chargeback.consumer import BatchConsumer, ConsumerConfig
 from chargeback.contracts import Topics, UsageEvent
 from metering import metrics
@@ -24,6 +24,7 @@ from metering.adapters.redis_offsets import RedisOffsets
 from metering.domain.parsing import stamp_ingest_time
 from metering.domain.ports import DedupStore, EventPublisher, PublishError, StoreUnavailable
 from metering.domain.records import Refusal, judge_record
+from metering.domain.time_bounds import TimeBounds
 from metering.service_layer.ingest import DedupPolicy, EventsInFlight, NotEnqueued, ingest
 
 log = logging.getLogger(__name__)
@@ -40,18 +41,20 @@ class IngestValidator:
         publisher: EventPublisher,
         offsets: RedisOffsets,
         policy: DedupPolicy,
+        bounds: TimeBounds,
+        clock: Clock = utc_now,
         retry_s: float = 1.0,
     ) -> None:
         self.store, self.publisher, self.offsets = store, publisher, offsets
-        self.policy, self.retry_s = policy, retry_s
+        self.policy, self.bounds, self.clock, self.retry_s = policy, bounds, clock, retry_s
 
     async def handle(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        now = datetime.now(UTC)
+        now = self.clock()
         valid: list[UsageEvent] = []
         refused: list[Refusal] = []
         for records in batch.values():
             for record in records:
-                outcome = judge_record(record.value, now)
+                outcome = judge_record(record.value, now, self.bounds)
                 (valid if isinstance(outcome, UsageEvent) else refused).append(outcome)
         events = stamp_ingest_time(valid, now)
         sorting = await self._until_done(
