@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,15 @@ from metering.settings import MeteringSettings
 
 
 def raw_event(number: int, *, customer: str = "acme", source: str = "src-a") -> dict[str, Any]:
+    """A valid event of an hour ago: within the window metering accepts, whatever the date."""
+    hour_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     return {
         "specversion": "1.0",
         "id": f"evt-{number}",
         "source": source,
         "type": "dev.chargeback.usage.v1",
         "subject": customer,
-        "time": "2025-03-01T10:00:00Z",
+        "time": hour_ago.isoformat().replace("+00:00", "Z"),
         "data": {"service": "compute", "meter": "cpu-hours", "quantity": "0.25"},
     }
 

@@ -65,6 +65,10 @@ async def test_a_refused_batch_enqueues_nothing(
         answer = await client.post("/v1/events", json=bad, headers=BATCH | key)
         assert answer.status_code == 400
         assert [(e["index"], e["field"]) for e in answer.json()["errors"]] == [(2, "data.quantity")]
+        too_old = [raw_event(6), raw_event(7) | {"time": "1970-01-01T00:00:00Z"}]
+        answer = await client.post("/v1/events", json=too_old, headers=BATCH | key)
+        assert answer.status_code == 400
+        assert [(e["index"], e["field"]) for e in answer.json()["errors"]] == [(1, "time")]
         forbidden = [raw_event(4), raw_event(5, source="src-z")]
         assert (
             await client.post("/v1/events", json=forbidden, headers=BATCH | key)

@@ -62,26 +62,33 @@ async def test_validator_routes_records_and_resumes_where_it_left_off(
             encoded(1),
             encoded(3, subject="no spaces allowed"),
             b"{not json",
+            encoded(5, time="3000-01-01T00:00:00Z"),
         ],
     )
     async with running_metering(bootstrap, redis_url, tmp_path, validator=True):
-        await wait_for_offsets(redis_url, 5)
+        await wait_for_offsets(redis_url, 6)
 
     accepted = await read_topic(bootstrap, Topics.EVENTS, until=2)
     assert sorted(codec.decode(UsageEvent, r.value).id for r in accepted) == ["evt-1", "evt-2"]
     assert all(r.key == b"acme" for r in accepted)
     rejected = [
         codec.decode(RejectedEvent, r.value)
-        for r in await read_topic(bootstrap, Topics.REJECTED, until=2)
+        for r in await read_topic(bootstrap, Topics.REJECTED, until=3)
     ]
-    assert sorted(r.reason for r in rejected) == ["invalid_event", "malformed_json"]
-    invalid = next(r for r in rejected if r.reason == "invalid_event")
-    assert (invalid.event_id, invalid.errors[0].field) == ("evt-3", "subject")
+    assert sorted(r.reason for r in rejected) == [
+        "invalid_event",
+        "invalid_event",
+        "malformed_json",
+    ]
+    invalid = {r.event_id: r.errors for r in rejected if r.reason == "invalid_event"}
+    assert invalid["evt-3"][0].field == "subject"
+    [late] = invalid["evt-5"]
+    assert late.field == "time" and "more than 5 minutes in the future" in late.reason
 
     # Restarted: only the new records are handled (a replay would re-reject the bad two).
     await produce_raw(bootstrap, [encoded(4), encoded(2)])
     async with running_metering(bootstrap, redis_url, tmp_path, validator=True):
-        await wait_for_offsets(redis_url, 7)
+        await wait_for_offsets(redis_url, 8)
 
     accepted = await read_topic(bootstrap, Topics.EVENTS, until=3)
     assert sorted(codec.decode(UsageEvent, r.value).id for r in accepted) == [
@@ -89,4 +96,4 @@ async def test_validator_routes_records_and_resumes_where_it_left_off(
         "evt-2",
         "evt-4",
     ]
-    assert len(await read_topic(bootstrap, Topics.REJECTED, until=2)) == 2
+    assert len(await read_topic(bootstrap, Topics.REJECTED, until=3)) == 3

@@ -1,13 +1,29 @@
-"""Fakes for metering's ports (in memory, no I/O) and a sample event."""
+"""Fakes for metering's ports (in memory, no I/O), a fixed clock and a sample event."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chargeback.contracts import RejectedEvent, UsageEvent
 from metering.domain.dedup import Claim
 from metering.domain.ports import DedupStore, EventPublisher, PublishError
+from metering.domain.time_bounds import TimeBounds
+
+# When the events of these tests arrive (a fixed clock: they pass whatever the date),
+# and the window metering accepts around it by default.
+NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+BOUNDS = TimeBounds(max_age=timedelta(days=35), max_lead=timedelta(minutes=5))
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def written(moment: datetime) -> str:
+    """A time as an emitter writes it (RFC 3339, UTC)."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 class FakeDedupStore(DedupStore):
@@ -59,14 +75,14 @@ class FakePublisher(EventPublisher):
 
 
 def raw_event(number: int = 1, **changes: Any) -> dict[str, Any]:
-    """A valid usage event as an emitter sends it (JSON-decoded)."""
+    """A valid usage event as an emitter sends it (JSON-decoded), two hours before `NOW`."""
     event: dict[str, Any] = {
         "specversion": "1.0",
         "id": f"evt-{number}",
         "source": "src-a",
         "type": "dev.chargeback.usage.v1",
         "subject": "acme",
-        "time": "2025-03-01T10:00:00Z",
+        "time": written(NOW - timedelta(hours=2)),
         "data": {"service": "compute", "meter": "cpu-hours", "quantity": "1.5"},
     }
     event.update(changes)

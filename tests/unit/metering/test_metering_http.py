@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from metering_fakes import FakeDedupStore, FakePublisher, raw_event
+from metering_fakes import (
+    BOUNDS,
+    NOW,
+    FakeDedupStore,
+    FakePublisher,
+    fixed_clock,
+    raw_event,
+    written,
+)
 from prometheus_client import REGISTRY
 
 from chargeback.auth import KeyStore
@@ -39,7 +47,8 @@ async def client(
     attach_keys(app, keys)
     app.include_router(events_api.router)
     limits = Limits(max_body_bytes=512 * 1024, max_batch_events=1000)
-    app.state.ingestion = Ingestion(store, publisher, DedupPolicy(3600, 60), limits)
+    policy = DedupPolicy(3600, 60)
+    app.state.ingestion = Ingestion(store, publisher, policy, limits, BOUNDS, fixed_clock)
     transport = httpx.ASGITransport(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://metering") as http:
         yield http
@@ -71,8 +80,7 @@ async def test_structured_mode_event_is_accepted_and_stamped(
     assert answer.status_code == 202, answer.text
     assert answer.json() == {"accepted": 1, "duplicates": 0, "duplicate_ids": []}
     [event] = publisher.events
-    assert event.ingesttime is not None
-    assert datetime.now(UTC) - event.ingesttime < timedelta(seconds=5)
+    assert event.ingesttime == NOW  # when it arrived, by the app's clock
 
 
 async def test_a_batch_of_a_thousand_is_accepted_with_duplicates_reported(
@@ -148,7 +156,7 @@ async def test_binary_mode_event_is_accepted(
         "ce-source": "src-a",
         "ce-type": "dev.chargeback.usage.v1",
         "ce-subject": "acme",
-        "ce-time": "2025-03-01T10:00:00Z",
+        "ce-time": written(NOW - timedelta(minutes=1)),
     }
     data = b'{"service": "storage", "meter": "gb-months", "quantity": 12.50}'
     answer = await client.post("/v1/events", content=data, headers=headers | bearer(keys))
@@ -235,4 +243,74 @@ async def test_an_unreachable_dedup_store_is_503_and_enqueues_nothing(
     answer = await client.post("/v1/events", json=[raw_event(1)], headers=BATCH | bearer(keys))
     assert answer.status_code == 503
     assert "redis" in answer.json()["detail"]
+    assert publisher.events == []
+
+
+@pytest.mark.parametrize(
+    ("sent", "limit"),
+    [
+        ("9999-12-31T20:00:00Z", "more than 5 minutes in the future"),
+        ("3000-01-01T00:00:00Z", "more than 5 minutes in the future"),
+        ("0001-01-01T00:00:00Z", "more than 35 days in the past"),
+        ("1970-01-01T00:00:00Z", "more than 35 days in the past"),
+    ],
+)
+async def test_a_time_out_of_bounds_is_400_naming_the_field_limit_and_value(
+    client: httpx.AsyncClient,
+    keys: KeyStore,
+    store: FakeDedupStore,
+    publisher: FakePublisher,
+    sent: str,
+    limit: str,
+) -> None:
+    before = refused("time_out_of_range")
+    body = json.dumps(raw_event(7, time=sent))
+    answer = await client.post("/v1/events", content=body, headers=STRUCTURED | bearer(keys))
+    assert answer.status_code == 400
+    [error] = answer.json()["errors"]
+    assert (error["index"], error["id"], error["field"]) == (0, "evt-7", "time")
+    assert sent in error["reason"] and limit in error["reason"]
+    assert publisher.events == [] and store.held == {}
+    assert refused("time_out_of_range") == before + 1
+
+
+async def test_times_exactly_at_the_limits_are_accepted(
+    client: httpx.AsyncClient, keys: KeyStore, publisher: FakePublisher
+) -> None:
+    oldest, latest = NOW - timedelta(days=35), NOW + timedelta(minutes=5)
+    events = [raw_event(1, time=written(oldest)), raw_event(2, time=written(latest))]
+    answer = await client.post("/v1/events", json=events, headers=BATCH | bearer(keys))
+    assert answer.status_code == 202, answer.text
+    assert [event.time for event in publisher.events] == [oldest, latest]
+
+
+async def test_one_time_out_of_bounds_refuses_the_batch_and_enqueues_nothing(
+    client: httpx.AsyncClient, keys: KeyStore, store: FakeDedupStore, publisher: FakePublisher
+) -> None:
+    events = [raw_event(n) for n in range(4)]
+    events[2]["time"] = written(NOW - timedelta(days=35, seconds=1))
+    answer = await client.post("/v1/events", json=events, headers=BATCH | bearer(keys))
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "nothing enqueued" in body["detail"]
+    assert [(e["index"], e["id"], e["field"]) for e in body["errors"]] == [(2, "evt-2", "time")]
+    assert publisher.events == [] and store.held == {}
+
+
+async def test_a_binary_mode_time_out_of_bounds_is_400(
+    client: httpx.AsyncClient, keys: KeyStore, publisher: FakePublisher
+) -> None:
+    headers = {
+        "content-type": "application/json",
+        "ce-specversion": "1.0",
+        "ce-id": "bin-late",
+        "ce-source": "src-a",
+        "ce-type": "dev.chargeback.usage.v1",
+        "ce-subject": "acme",
+        "ce-time": "3000-01-01T00:00:00Z",
+    }
+    data = b'{"service": "s", "meter": "m", "quantity": 1}'
+    answer = await client.post("/v1/events", content=data, headers=headers | bearer(keys))
+    assert answer.status_code == 400
+    assert [e["field"] for e in answer.json()["errors"]] == ["time"]
     assert publisher.events == []

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from metering_fakes import raw_event
+from metering_fakes import BOUNDS, NOW, raw_event, written
 
 from chargeback import codec
-from metering.domain.parsing import (
-    binary_mode_event,
-    stamp_ingest_time,
-    validate_all,
-    validate_event,
-)
-from metering.domain.refusals import InvalidEvents
+from chargeback.contracts import UsageEvent
+from metering.domain import parsing
+from metering.domain.parsing import binary_mode_event, stamp_ingest_time
+from metering.domain.refusals import EventError, InvalidEvents
+from metering.domain.time_bounds import TimeBounds
+
+
+def validate_event(raw: object, index: int = 0) -> UsageEvent | list[EventError]:
+    """As metering reads an event arriving at `NOW`, with the default bounds."""
+    return parsing.validate_event(raw, index, now=NOW, bounds=BOUNDS)
+
+
+def validate_all(raws: list[object]) -> list[UsageEvent]:
+    return parsing.validate_all(raws, now=NOW, bounds=BOUNDS)
 
 
 def test_a_valid_event_is_read_with_an_exact_quantity() -> None:
@@ -93,9 +100,8 @@ def test_a_time_without_offset_is_refused_and_offsets_become_utc() -> None:
 def test_the_emitters_ingesttime_is_ignored_and_overwritten() -> None:
     event = validate_event(raw_event(ingesttime="not even a time"), 0)
     assert not isinstance(event, list)
-    now = datetime(2025, 3, 2, tzinfo=UTC)
-    [stamped] = stamp_ingest_time([event], now)
-    assert stamped.ingesttime == now
+    [stamped] = stamp_ingest_time([event], NOW)
+    assert stamped.ingesttime == NOW
 
 
 def test_binary_mode_takes_attributes_from_ce_headers() -> None:
@@ -105,7 +111,7 @@ def test_binary_mode_takes_attributes_from_ce_headers() -> None:
         "ce-source": "src-a",
         "ce-type": "dev.chargeback.usage.v1",
         "ce-subject": "acme",
-        "ce-time": "2025-03-01T10:00:00Z",
+        "ce-time": written(NOW - timedelta(minutes=1)),
         "content-type": "application/json",
         "user-agent": "probe",
     }
@@ -122,3 +128,78 @@ def test_binary_mode_without_headers_names_the_missing_attributes() -> None:
     errors = validate_event(raw, 0)
     assert isinstance(errors, list)
     assert {e.field for e in errors} == {"specversion", "id", "source", "type", "subject", "time"}
+
+
+@pytest.mark.parametrize(
+    ("sent", "limit"),
+    [
+        ("9999-12-31T20:00:00Z", "more than 5 minutes in the future"),  # year 10000 in Tokyo
+        ("3000-01-01T00:00:00Z", "more than 5 minutes in the future"),
+        ("0001-01-01T00:00:00Z", "more than 35 days in the past"),
+        ("1970-01-01T00:00:00Z", "more than 35 days in the past"),
+    ],
+)
+def test_a_time_beyond_the_bounds_is_refused_naming_the_limit_and_the_value(
+    sent: str, limit: str
+) -> None:
+    errors = validate_event(raw_event(4, time=sent), 3)
+    assert isinstance(errors, list)
+    [error] = errors
+    assert (error.index, error.id, error.field, error.kind) == (
+        3,
+        "evt-4",
+        "time",
+        "time_out_of_range",
+    )
+    assert sent in error.reason and limit in error.reason
+
+
+def test_times_at_the_limits_are_accepted_and_a_second_beyond_refused() -> None:
+    oldest, latest = NOW - timedelta(days=35), NOW + timedelta(minutes=5)
+    for accepted in (oldest, latest):
+        event = validate_event(raw_event(time=written(accepted)))
+        assert not isinstance(event, list) and event.time == accepted
+    second = timedelta(seconds=1)
+    too_old = validate_event(raw_event(time=written(oldest - second)))
+    too_late = validate_event(raw_event(time=written(latest + second)))
+    assert isinstance(too_old, list) and isinstance(too_late, list)
+    assert "earliest accepted now: 2025-01-25T12:00:00Z" in too_old[0].reason
+    assert "latest accepted now: 2025-03-01T12:05:00Z" in too_late[0].reason
+
+
+def test_the_bounds_are_judged_in_utc_whatever_the_offset() -> None:
+    # 12:04 in UTC, five hours ahead in Karachi: within the five minutes.
+    event = validate_event(raw_event(time="2025-03-01T17:04:00+05:00"))
+    assert not isinstance(event, list)
+    errors = validate_event(raw_event(time="2025-03-01T17:06:00+05:00"))
+    assert isinstance(errors, list)
+    assert errors[0].reason.startswith("time 2025-03-01T12:06:00Z is more than 5 minutes")
+
+
+def test_a_time_out_of_bounds_is_named_with_the_events_other_problems() -> None:
+    errors = validate_event(raw_event(subject="has space", time="1970-01-01T00:00:00Z"))
+    assert isinstance(errors, list)
+    assert [(e.field, e.kind) for e in errors] == [
+        ("subject", "invalid_value"),
+        ("time", "time_out_of_range"),
+    ]
+
+
+def test_a_batch_with_one_time_out_of_bounds_is_refused_whole() -> None:
+    raws: list[object] = [raw_event(1), raw_event(2, time="3000-01-01T00:00:00Z"), raw_event(3)]
+    with pytest.raises(InvalidEvents) as refused:
+        validate_all(raws)
+    assert [(e.index, e.field) for e in refused.value.errors] == [(1, "time")]
+
+
+def test_the_limits_are_said_in_the_largest_whole_unit() -> None:
+    bounds = TimeBounds(max_age=timedelta(days=1), max_lead=timedelta(seconds=90))
+    assert "more than 1 day in the past" in str(bounds.refusal(NOW - timedelta(days=2), NOW))
+    assert "more than 90 seconds in the future" in str(
+        bounds.refusal(NOW + timedelta(hours=1), NOW)
+    )
+    hours = TimeBounds(max_age=timedelta(hours=36), max_lead=timedelta(0))
+    assert "more than 36 hours in the past" in str(hours.refusal(NOW - timedelta(days=2), NOW))
+    assert "more than 0 seconds in the future" in str(
+        hours.refusal(NOW + timedelta(seconds=1), NOW)
+    )

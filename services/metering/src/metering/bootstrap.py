@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from chargeback.auth import KeyStore
+from chargeback.clock import Clock, utc_now
 from chargeback.kafka import ensure_topics, make_producer
 from chargeback.settings import InfraSettings
 from chargeback.web import attach_keys, operations_router
@@ -20,6 +22,7 @@ from metering.adapters.kafka_publisher import KafkaEventPublisher
 from metering.adapters.redis_dedup import RedisDedupStore
 from metering.adapters.redis_offsets import RedisOffsets
 from metering.domain.ports import DedupStore
+from metering.domain.time_bounds import TimeBounds
 from metering.entrypoints import events_api
 from metering.entrypoints.http_body import Limits
 from metering.entrypoints.ingest_validator import IngestValidator, build_validator
@@ -35,11 +38,17 @@ def build_app(
     keys: KeyStore,
     dedup_store: DedupStore | None = None,
     producer: AIOKafkaProducer | None = None,
+    clock: Clock = utc_now,
 ) -> FastAPI:
     """The HTTP app. A given `producer` is started and stopped by the app's lifespan;
-    a given `dedup_store` is the caller's to close (the built Redis one is closed here)."""
+    a given `dedup_store` is the caller's to close (the built Redis one is closed here).
+    `clock` says when events arrive: their time bounds and ingest time are read from it."""
     policy = DedupPolicy(window_s=settings.dedup_window_s, hold_s=settings.dedup_hold_s)
     limits = Limits(settings.max_body_bytes, settings.max_batch_events)
+    bounds = TimeBounds(
+        max_age=timedelta(days=settings.max_event_age_days),
+        max_lead=timedelta(seconds=settings.max_event_lead_s),
+    )
     parts: dict[str, object] = {}
 
     @asynccontextmanager
@@ -54,7 +63,7 @@ def build_app(
             await kafka.start()
             stack.push_async_callback(kafka.stop)
             publisher = KafkaEventPublisher(kafka)
-            app.state.ingestion = Ingestion(store, publisher, policy, limits)
+            app.state.ingestion = Ingestion(store, publisher, policy, limits, bounds, clock)
             parts.update(store=store, producer=kafka)
             if settings.kafka_validator:
                 validator = build_validator(
@@ -63,6 +72,8 @@ def build_app(
                         store=store,
                         publisher=publisher,
                         policy=policy,
+                        bounds=bounds,
+                        clock=clock,
                         offsets=RedisOffsets(redis_store.client),
                     ),
                     session_timeout_ms=settings.validator_session_timeout_ms,

@@ -16,6 +16,7 @@ REFUSAL_REASONS = (
     "not_an_object",
     "malformed_json",
     "forbidden_source",
+    "time_out_of_range",
 )
 REQUEST_OUTCOMES = (
     "accepted",
@@ -42,7 +43,7 @@ DUPLICATES = Counter(
 REFUSED = Counter(
     "metering_events_refused_total",
     "Usage events refused, by reason (missing_field, unknown_field, wrong_type, "
-    "invalid_value, not_an_object, malformed_json, forbidden_source)",
+    "invalid_value, not_an_object, malformed_json, forbidden_source, time_out_of_range)",
     ["path", "reason"],
 )
 REQUESTS = Counter(

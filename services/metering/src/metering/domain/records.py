@@ -11,6 +11,7 @@ from chargeback.contracts import RejectedEvent, UsageEvent
 from chargeback.contracts.rejections import FieldError
 from metering.domain.parsing import readable_id, validate_event
 from metering.domain.refusals import EventError
+from metering.domain.time_bounds import TimeBounds
 
 # A rejection carries what arrived, cut to this many characters when it was not JSON.
 MAX_RAW_PAYLOAD_CHARS = 64 * 1024
@@ -22,8 +23,9 @@ class Refusal:
     kind: str  # the metric label: why, in one word
 
 
-def judge_record(value: bytes | None, now: datetime) -> UsageEvent | Refusal:
-    """The record's event if valid, else the rejection to publish (with every field error)."""
+def judge_record(value: bytes | None, now: datetime, bounds: TimeBounds) -> UsageEvent | Refusal:
+    """The record's event if valid (its time within `bounds` of `now`), else the rejection
+    to publish (with every field error)."""
     if value is None:
         return _refusal(
             "malformed_json",
@@ -38,7 +40,7 @@ def judge_record(value: bytes | None, now: datetime) -> UsageEvent | Refusal:
         errors = [FieldError(field="", reason=f"malformed JSON: {str(exc)[:200]}")]
         text = value[:MAX_RAW_PAYLOAD_CHARS].decode("utf-8", "replace")
         return _refusal("malformed_json", errors, text, now, "malformed_json")
-    outcome = validate_event(document, 0)
+    outcome = validate_event(document, 0, now=now, bounds=bounds)
     if isinstance(outcome, UsageEvent):
         return outcome
     return _refusal(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -53,8 +52,9 @@ async def _accept(request: Request, caller: ApiKey, ingestion: Ingestion) -> Ing
         raise forbid(f"role {caller.role!r} may not ingest usage events")
     raws = await read_raw_events(request, ingestion.limits)
     metrics.BATCH_EVENTS.observe(len(raws))
+    now = ingestion.clock()
     try:
-        events = validate_all(raws)
+        events = validate_all(raws, now=now, bounds=ingestion.bounds)
     except InvalidEvents as invalid:
         _record_refusals(invalid)
         raise Refused(
@@ -64,7 +64,7 @@ async def _accept(request: Request, caller: ApiKey, ingestion: Ingestion) -> Ing
             [error.public() for error in invalid.errors],
         ) from None
     _authorize_sources(caller, events)
-    events = stamp_ingest_time(events, datetime.now(UTC))
+    events = stamp_ingest_time(events, now)
     try:
         sorting = await ingest(
             events, store=ingestion.store, publisher=ingestion.publisher, policy=ingestion.policy

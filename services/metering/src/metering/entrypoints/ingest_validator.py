@@ -10,10 +10,10 @@ are then caught as duplicates), so nothing is skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from aiokafka import TopicPartition
 
+from chargeback.clock import Clock, utc_now
 from chargeback.contracts import Topics, UsageEvent
 from chargeback.tracking import (
     ConsumerConfig,
@@ -28,6 +28,7 @@ from metering.adapters.redis_offsets import RedisOffsets
 from metering.domain.parsing import stamp_ingest_time
 from metering.domain.ports import DedupStore, EventPublisher, PublishError, StoreUnavailable
 from metering.domain.records import Refusal, judge_record
+from metering.domain.time_bounds import TimeBounds
 from metering.service_layer.ingest import DedupPolicy, EventsInFlight, NotEnqueued, ingest
 
 GROUP_ID = "metering"
@@ -44,19 +45,22 @@ class IngestValidator:
         publisher: EventPublisher,
         offsets: RedisOffsets,
         policy: DedupPolicy,
+        bounds: TimeBounds,
+        clock: Clock = utc_now,
     ) -> None:
         self.store, self.publisher, self.offsets, self.policy = store, publisher, offsets, policy
+        self.bounds, self.clock = bounds, clock
 
     async def positions(self, partitions: Sequence[TopicPartition]) -> dict[TopicPartition, int]:
         return await self.offsets.positions(partitions)
 
     async def apply(self, batches: Sequence[PartitionBatch]) -> dict[TopicPartition, Outcome]:
-        now = datetime.now(UTC)
+        now = self.clock()
         valid: list[UsageEvent] = []
         refused: list[Refusal] = []
         for batch in batches:
             for record in batch.records:
-                outcome = judge_record(record.value, now)
+                outcome = judge_record(record.value, now, self.bounds)
                 (valid if isinstance(outcome, UsageEvent) else refused).append(outcome)
         events = stamp_ingest_time(valid, now)
         try:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from chargeback.clock import Clock
 from metering.domain.ports import DedupStore, EventPublisher
+from metering.domain.time_bounds import TimeBounds
 from metering.entrypoints.http_body import BATCH, BINARY, STRUCTURED, Limits
 from metering.service_layer.ingest import DedupPolicy
 
@@ -19,6 +21,8 @@ class Ingestion:
     publisher: EventPublisher
     policy: DedupPolicy
     limits: Limits
+    bounds: TimeBounds  # how far from its arrival an event's time may lie
+    clock: Clock  # when events arrive: for the time bounds and the ingest time stamp
 
 
 class IngestAnswer(BaseModel):
