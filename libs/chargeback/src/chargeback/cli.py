@@ -14,12 +14,11 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from chargeback.auth import ROLES, KeyStore
+from chargeback.admin import keys_app
 from chargeback.settings import InfraSettings
 
 app = typer.Typer(help="Usage metering and chargeback platform.", no_args_is_help=True)
-keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
+app.add_typer(keys_app, name="keys")  # the same commands as `python -m <service> keys`
 console = Console()
 
 RunDir = Annotated[Path, typer.Option(help="Where logs, keys and the SQLite ledger go.")]
@@ -191,47 +190,6 @@ def what_if(
         customer, service = pair.split("\t")
         table.add_row(customer, service, str(amount), currency)
     console.print(table)
-
-
-KeysFile = Annotated[Path, typer.Option(envvar="CHARGEBACK_KEYS_FILE")]
-
-
-@keys_app.command("create")
-def keys_create(
-    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")],
-    name: str = "",
-    source: Annotated[list[str] | None, typer.Option(help="Emitter: allowed sources.")] = None,
-    customer: Annotated[str | None, typer.Option(help="Customer key: whose data.")] = None,
-    keys_file: KeysFile = Path("var/keys.json"),
-) -> None:
-    """Make a key; the plain key is printed once and stored only hashed."""
-    try:
-        plain, key = KeyStore(keys_file).create(
-            role,
-            name=name,
-            sources=tuple(source or ()),
-            customer=customer,  # type: ignore[arg-type]
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    console.print(f"key id {key.key_id} ({key.role}): [bold]{plain}[/]")
-
-
-@keys_app.command("list")
-def keys_list(keys_file: KeysFile = Path("var/keys.json")) -> None:
-    """List keys (ids, roles, scopes; never the keys themselves)."""
-    for key in KeyStore(keys_file).all():
-        scope = ",".join(key.sources) or key.customer or "-"
-        console.print(f"{key.key_id}  {key.role:8} {scope:20} {'revoked' if key.revoked else ''}")
-
-
-@keys_app.command("revoke")
-def keys_revoke(key_id: str, keys_file: KeysFile = Path("var/keys.json")) -> None:
-    """Revoke a key by id; every service refuses it from the next request on."""
-    if not KeyStore(keys_file).revoke(key_id):
-        console.print(f"[red]no key {key_id}")
-        raise typer.Exit(1)
-    console.print(f"revoked {key_id}")
 
 
 def _mount_service_commands() -> None:
