@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from budget_monitor.cli import app as budgets_app
 from chargeback import admin
 from chargeback.auth import KeyStore
-from chargeback.cli import app as people_app
+from chargeback_cli.cli import app as people_app
 from rating.cli import app as pricebook_app
 
 runner = CliRunner()
