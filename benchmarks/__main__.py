@@ -19,9 +19,9 @@ OUTPUT = Path("build/bench.json")
 def pipeline() -> dict[str, float]:
     from benchmarks.broker_baseline import produce_consume_rate
     from benchmarks.pipeline import measure
-    from chargeback.embedded import EmbeddedBroker
     from chargeback.settings import InfraSettings
-    from chargeback.stack import Stack, StackConfig
+    from chargeback_cli.embedded import EmbeddedBroker
+    from chargeback_cli.stack import Stack, StackConfig
 
     events = 20_000
     figures: dict[str, float] = {}

@@ -1,6 +1,6 @@
 """Alert latency: from the HTTP ingestion of the usage event that crosses a budget
 threshold to the signed webhook arriving at a local subscriber, on the whole platform
-(`chargeback.stack.Stack`), under a steady background load through the metering API.
+(`chargeback_cli.stack.Stack`), under a steady background load through the metering API.
 
 Each of BUDGETS budgets (one per benchmark customer, amount 1.00 USD, thresholds 50
 and 100 %) is crossed twice by single-event requests spaced over the run; the alert
@@ -30,9 +30,10 @@ from aiokafka import AIOKafkaConsumer
 from benchmarks.pipeline import percentile
 from chargeback import codec
 from chargeback.contracts import Topics
-from chargeback.emitter import BATCH_CONTENT_TYPE, DemoCatalog, demo_events, usage_event
+from chargeback.emitter import BATCH_CONTENT_TYPE, usage_event
 from chargeback.settings import InfraSettings
-from chargeback.stack import DEFAULT_PRICE_BOOK, Stack, StackConfig
+from chargeback_cli.demo import DemoCatalog, demo_events
+from chargeback_cli.stack import DEFAULT_PRICE_BOOK, Stack, StackConfig
 
 BUDGETS = 150  # x 2 thresholds = 300 crossings
 BACKGROUND_PER_S = 2000  # the pipeline's paced benchmark runs 1,000/s; saturation is ~3,000/s

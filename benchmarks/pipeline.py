@@ -17,8 +17,9 @@ import httpx
 import sqlalchemy
 
 from chargeback import codec
-from chargeback.emitter import BATCH_CONTENT_TYPE, DemoCatalog, demo_events
-from chargeback.stack import Stack
+from chargeback.emitter import BATCH_CONTENT_TYPE
+from chargeback_cli.demo import DemoCatalog, demo_events
+from chargeback_cli.stack import Stack
 
 
 @dataclass

@@ -38,10 +38,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chargeback import codec
 from chargeback.contracts import Topics
-from chargeback.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess, free_port
-from chargeback.emitter import DemoCatalog, usage_event
+from chargeback.emitter import usage_event
 from chargeback.kafka import ensure_topics, make_producer, partition_for
-from chargeback.stack import DEFAULT_PRICE_BOOK
+from chargeback_cli.demo import DemoCatalog
+from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess, free_port
+from chargeback_cli.stack import DEFAULT_PRICE_BOOK
 
 EVENTS = int(os.environ.get("BENCH_RATING_EVENTS", "60000"))
 PRIORITIES = ("batch", "interactive", "standard")

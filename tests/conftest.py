@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chargeback.embedded import EmbeddedBroker, EmbeddedRedis
+from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(

@@ -21,8 +21,11 @@ ENV UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv
 WORKDIR /src
 # Third-party dependencies first, from the lock alone: this layer survives source edits.
+# Every workspace member a service depends on: the libraries and the services (`cli/`, the
+# people's command line, is no service's dependency and stays out of the image).
 COPY pyproject.toml uv.lock ./
 COPY libs/chargeback/pyproject.toml libs/chargeback/pyproject.toml
+COPY libs/terms/pyproject.toml libs/terms/pyproject.toml
 COPY services/metering/pyproject.toml services/metering/pyproject.toml
 COPY services/rating/pyproject.toml services/rating/pyproject.toml
 COPY services/billing/pyproject.toml services/billing/pyproject.toml
@@ -54,4 +57,6 @@ LABEL org.opencontainers.image.title="chargeback-${SERVICE}"
 WORKDIR /app
 USER chargeback
 # Shell form so the package comes from the build arg; `exec` makes Python PID 1 (signals).
+# With arguments the same module runs admin commands instead of serving, e.g.
+#   docker compose run --rm --no-deps metering python -m metering keys create --role finance
 CMD exec python -m "$SERVICE_PACKAGE"

@@ -1,6 +1,6 @@
 """The billing-ops dashboard in real headless Chromium, against the whole platform.
 
-The platform starts as `make run` starts it (chargeback.stack.Stack); usage goes in over
+The platform starts as `make run` starts it (chargeback_cli.stack.Stack); usage goes in over
 the metering API; the page must then show the totals computed here independently, a
 budget alert arriving live without a reload, and an invoice line drilled down to its
 events. Screenshots go to build/screenshots/ (test artefacts, git-ignored).
@@ -21,7 +21,7 @@ import pytest
 from chargeback.auth import KeyStore
 from chargeback.emitter import usage_event
 from chargeback.settings import InfraSettings
-from chargeback.stack import REPO_ROOT, Stack, StackConfig
+from chargeback_cli.stack import REPO_ROOT, Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 
 from chargeback.contracts import Topics, UsageEvent
-from chargeback.embedded import ManagedProcess, free_port
-from chargeback.emitter import DemoCatalog
 from chargeback.kafka import partition_for
+from chargeback_cli.demo import DemoCatalog
+from chargeback_cli.embedded import ManagedProcess, free_port
 
 PRIORITIES = ("batch", "interactive")
 REGIONS = ("eu-west", "ap-south")

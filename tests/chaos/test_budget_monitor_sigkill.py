@@ -27,8 +27,8 @@ from aiohttp import web
 from chargeback import codec
 from chargeback.auth import KeyStore
 from chargeback.contracts import RatedCharge, Topics
-from chargeback.embedded import ManagedProcess, free_port
 from chargeback.kafka import ensure_topics, make_producer
+from chargeback_cli.embedded import ManagedProcess, free_port
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

@@ -27,9 +27,9 @@ from redis.asyncio import Redis
 
 from chargeback import codec
 from chargeback.contracts import RatedCharge, Topics, UsageEvent
-from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import ensure_topics, make_producer
-from chargeback.stack import DEFAULT_PRICE_BOOK
+from chargeback_cli.embedded import EmbeddedBroker
+from chargeback_cli.stack import DEFAULT_PRICE_BOOK
 from terms.adapters.files import load_catalog
 from terms.domain import UsageKey, exact_sum, rate_events, totals, usage_key
 

@@ -136,6 +136,104 @@ def test_dockerfile_installs_from_the_lock_as_a_non_root_user() -> None:
     assert "SERVICE_PACKAGE=${PACKAGE}" in text
 
 
+DOCKERFILE = DEPLOY / "docker" / "service.Dockerfile"
+DOCKERIGNORE = DEPLOY / "docker" / "service.Dockerfile.dockerignore"
+
+
+@cache
+def workspace_members() -> dict[str, Path]:
+    """Distribution name -> folder (relative to the root) of every workspace member."""
+    root = tomllib.loads((REPO / "pyproject.toml").read_text())
+    members = {}
+    for pattern in root["tool"]["uv"]["workspace"]["members"]:
+        for folder in sorted(REPO.glob(pattern)):
+            if (folder / "pyproject.toml").is_file():
+                project = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
+                members[project["name"]] = folder.relative_to(REPO)
+    return members
+
+
+def member_dependencies(name: str) -> set[str]:
+    """The workspace members `name` needs to run, itself included (transitively)."""
+    members = workspace_members()
+    needed, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in needed:
+            continue
+        needed.add(current)
+        project = tomllib.loads((REPO / members[current] / "pyproject.toml").read_text())
+        for requirement in project["project"].get("dependencies", []):
+            dist = re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0]
+            if dist in members:
+                todo.append(dist)
+    return needed
+
+
+def build_copies() -> list[list[str]]:
+    """The sources of every `COPY` of the build context (not `--from` another stage)."""
+    copies = []
+    for line in DOCKERFILE.read_text().splitlines():
+        args = line.split()[1:]
+        if line.startswith("COPY ") and not any(a.startswith("--from") for a in args):
+            copies.append(args[:-1])
+    return copies
+
+
+def test_dockerfile_copies_every_member_a_service_needs_and_not_the_cli() -> None:
+    members = workspace_members()
+    assert {"chargeback", "chargeback-terms", "chargeback-cli"} <= set(members)
+    needed = set().union(*(member_dependencies(f"chargeback-{s}") for s in SERVICE_ENV))
+    assert "chargeback-cli" not in needed, "a service depends on the people's CLI"
+    sources = [source for copy in build_copies() for source in copy]
+    # the dependency layer: every needed member's pyproject.toml, before any source
+    for name in needed:
+        assert f"{members[name].as_posix()}/pyproject.toml" in sources, f"{name} is not copied"
+    # the members themselves: every needed folder under a copied one; the CLI under none
+    folders = [PurePosixPath(s) for s in sources if (REPO / s).is_dir()]
+    for name in needed:
+        path = PurePosixPath(members[name].as_posix())
+        assert any(f == path or f in path.parents for f in folders), f"{name}'s source"
+    cli = PurePosixPath(members["chargeback-cli"].as_posix())
+    assert not any(f == cli or f in cli.parents for f in folders), "cli/ is copied"
+    assert not any(s.startswith(cli.as_posix()) for s in sources)
+    assert cli.as_posix() in DOCKERIGNORE.read_text().split(), "cli/ is in the build context"
+
+
+def main_commands(service: str) -> set[str]:
+    """The commands `python -m <package>` offers, read from its `run_service(...)` call."""
+    package = built()[service]["build"]["args"]["PACKAGE"]
+    main = REPO / "services" / service / "src" / package / "__main__.py"
+    calls = [
+        node
+        for node in ast.walk(ast.parse(main.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "run_service"
+    ]
+    assert len(calls) == 1, f"{main.relative_to(REPO)} does not dispatch through run_service"
+    (call,) = calls
+    assert isinstance(call.args[0], ast.Constant) and call.args[0].value == package
+    return {"serve", "keys"} | {k.arg for k in call.keywords if k.arg}
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_every_service_runs_the_key_commands_itself(service: str) -> None:
+    assert "keys" in main_commands(service)
+
+
+def test_deploy_readme_runs_commands_the_images_have() -> None:
+    """`docker compose run … <service> <command>`: the service's own module, a command it has."""
+    readme = (DEPLOY / "README.md").read_text()
+    runs = re.findall(r"run --rm --no-deps ([\w-]+) \\\n\s+([^\n]+)", readme)
+    assert runs, "deploy/README.md shows no command run in a service image"
+    for service, command in runs:
+        package = built()[service]["build"]["args"]["PACKAGE"]
+        assert command.startswith(f"python -m {package} "), command
+        assert command.split()[3] in main_commands(service), command
+    assert any(c.endswith("keys create --role finance --name ops-admin") for _, c in runs)
+
+
 # --- env variables ---------------------------------------------------------------------------
 
 

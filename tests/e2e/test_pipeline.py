@@ -18,7 +18,7 @@ from metrics_contract import SERVICES, parse, problems
 
 from chargeback.emitter import usage_event
 from chargeback.settings import InfraSettings
-from chargeback.stack import Stack, StackConfig
+from chargeback_cli.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

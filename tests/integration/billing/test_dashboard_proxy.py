@@ -21,8 +21,8 @@ from budget_monitor.bootstrap import build_app as build_monitor
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback import codec
 from chargeback.contracts import BudgetAlert
-from chargeback.embedded import free_port
 from chargeback.settings import InfraSettings
+from chargeback_cli.embedded import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 from bm_testkit import Receiver
 
-from chargeback.embedded import free_port
+from chargeback_cli.embedded import free_port
 
 
 @pytest.fixture

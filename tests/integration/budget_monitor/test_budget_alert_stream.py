@@ -20,8 +20,8 @@ from budget_monitor.settings import BudgetMonitorSettings
 from chargeback import codec
 from chargeback.auth import KeyStore
 from chargeback.contracts import BudgetAlert
-from chargeback.embedded import free_port
 from chargeback.settings import InfraSettings
+from chargeback_cli.embedded import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from budget_monitor.bootstrap import build_app
 from budget_monitor.cli import app as cli
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.auth import KeyStore
-from chargeback.embedded import free_port
 from chargeback.settings import InfraSettings
+from chargeback_cli.embedded import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -20,9 +20,9 @@ from budget_monitor.settings import BudgetMonitorSettings
 from chargeback import codec
 from chargeback.auth import KeyStore
 from chargeback.contracts import BudgetAlert, Topics
-from chargeback.embedded import free_port
 from chargeback.kafka import ensure_topics, make_producer
 from chargeback.settings import InfraSettings
+from chargeback_cli.embedded import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -5,9 +5,9 @@ import asyncio
 import pytest
 import redis
 
-from chargeback.embedded import EmbeddedBroker, EmbeddedRedis
-from chargeback.embedded import redis as embedded_redis
 from chargeback.kafka import ensure_topics
+from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis
+from chargeback_cli.embedded import redis as embedded_redis
 
 pytestmark = pytest.mark.integration
 

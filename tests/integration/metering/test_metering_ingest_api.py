@@ -10,8 +10,8 @@ from metering_io import raw_event, read_topic, running_metering
 
 from chargeback import codec
 from chargeback.contracts import Topics, UsageEvent
-from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import make_producer, partition_for
+from chargeback_cli.embedded import EmbeddedBroker
 
 pytestmark = pytest.mark.integration
 BATCH = {"content-type": "application/cloudevents-batch+json"}

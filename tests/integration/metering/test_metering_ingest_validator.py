@@ -13,8 +13,8 @@ from metering_io import raw_event, read_topic, running_metering
 
 from chargeback import codec
 from chargeback.contracts import RejectedEvent, Topics, UsageEvent
-from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import ensure_topics, make_producer
+from chargeback_cli.embedded import EmbeddedBroker
 from metering.adapters.redis_offsets import HASH
 
 pytestmark = pytest.mark.integration

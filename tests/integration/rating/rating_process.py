@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from chargeback.contracts import Topics
-from chargeback.embedded import ManagedProcess, free_port
+from chargeback_cli.embedded import ManagedProcess, free_port
 
 TIMEOUT_S = 60.0
 

@@ -13,8 +13,8 @@ from rating_process import rating_process, read_outputs, wait_ready
 from chargeback import codec
 from chargeback.auth import KeyStore
 from chargeback.contracts import RatedCharge, Topics, UsageEvent
-from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import ensure_topics, make_producer
+from chargeback_cli.embedded import EmbeddedBroker
 
 pytestmark = pytest.mark.integration
 

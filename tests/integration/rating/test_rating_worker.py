@@ -15,8 +15,8 @@ from rating_process import rating_process, read_outputs, wait_ready
 from chargeback import codec
 from chargeback.auth import KeyStore
 from chargeback.contracts import RatedCharge, RejectedEvent, Topics, UsageEvent
-from chargeback.embedded import EmbeddedBroker
 from chargeback.kafka import ensure_topics, make_producer, partition_for
+from chargeback_cli.embedded import EmbeddedBroker
 from terms.adapters.files import load_catalog
 from terms.domain import rate_events
 

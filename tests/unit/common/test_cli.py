@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from typer.testing import CliRunner
 
-from chargeback.cli import app
 from chargeback.emitter import usage_event
-from chargeback.stack import DEFAULT_PRICE_BOOK
+from chargeback_cli.cli import app
+from chargeback_cli.stack import DEFAULT_PRICE_BOOK
 
 runner = CliRunner()
 

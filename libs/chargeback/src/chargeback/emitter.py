@@ -1,22 +1,18 @@
 """Clients that send usage: over HTTP (CloudEvents batches) or straight to Kafka.
 
 Both are small and synchronous so that scripts and cron jobs on the
-infrastructure side can embed them. `demo_events` makes synthetic usage.
+infrastructure side can embed them.
 """
 
 from __future__ import annotations
 
-import random
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 from chargeback import codec
 from chargeback.contracts.events import USAGE_EVENT_TYPE
@@ -112,36 +108,3 @@ class KafkaEmitter:
 
     def close(self) -> None:
         self._producer.close()
-
-
-@dataclass(frozen=True)
-class DemoCatalog:
-    customers: tuple[str, ...]
-    meters: tuple[tuple[str, str], ...]  # (service, meter)
-
-    @classmethod
-    def from_price_book(cls, path: Path) -> DemoCatalog:
-        document = yaml.safe_load(path.read_text())
-        meters = tuple(
-            (service, meter)
-            for service, spec in document["services"].items()
-            for meter in spec["meters"]
-        )
-        customers = tuple(document.get("customers") or ("acme", "globex", "initech"))
-        return cls(customers=customers, meters=meters)
-
-
-def demo_events(catalog: DemoCatalog, *, seed: int | None = None) -> Iterator[dict[str, Any]]:
-    """Endless synthetic usage: several customers, services and meters, some dimensions."""
-    rng = random.Random(seed)
-    while True:
-        service, meter = rng.choice(catalog.meters)
-        quantity = Decimal(rng.randint(1, 5000)) / Decimal(100)
-        yield usage_event(
-            source=f"demo://{service}-cluster-{rng.randint(1, 3)}",
-            customer=rng.choice(catalog.customers),
-            service=service,
-            meter=meter,
-            quantity=quantity,
-            dimensions={"region": rng.choice(["eu-west", "us-east"])},
-        )

@@ -6,6 +6,7 @@ import uvicorn
 
 from billing.bootstrap import build_app
 from billing.settings import get_settings
+from chargeback.admin import run_service
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
@@ -23,4 +24,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_service("billing", main)

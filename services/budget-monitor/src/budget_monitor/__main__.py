@@ -5,7 +5,9 @@ from __future__ import annotations
 import uvicorn
 
 from budget_monitor.bootstrap import build_app
+from budget_monitor.cli import app as budgets_app
 from budget_monitor.settings import get_settings
+from chargeback.admin import run_service
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
@@ -30,4 +32,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_service("budget_monitor", main, budgets=budgets_app)

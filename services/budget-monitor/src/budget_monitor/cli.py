@@ -1,7 +1,7 @@
 """`budgets` commands: list, create, delete and show budgets through the monitor's API.
 
-chargeback budgets create --customer acme --amount 500 --currency USD --threshold 50 …
-chargeback budgets status acme-monthly
+python -m budget_monitor budgets create --customer acme --amount 500 --currency USD --threshold 50 …
+chargeback budgets status acme-monthly   # the same commands, in the people's CLI
 """
 
 from __future__ import annotations

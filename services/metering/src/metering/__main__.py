@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from chargeback.admin import run_service
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
@@ -23,4 +24,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_service("metering", main)

@@ -6,14 +6,15 @@ import gc
 import logging
 import os
 import signal
-import sys
 
 import uvicorn
 
+from chargeback.admin import run_service
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
 from rating.bootstrap import bootstrap
+from rating.cli import app as pricebook_app
 from rating.settings import get_settings
 from terms.adapters import read_versions
 from terms.domain import PriceBookInvalid
@@ -68,4 +69,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_service("rating", main, pricebook=pricebook_app)

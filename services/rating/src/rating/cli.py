@@ -1,4 +1,5 @@
-"""`chargeback pricebook …`: check a price book offline, publish a version to running workers."""
+"""`python -m rating pricebook …` (and `chargeback pricebook …`): check a price book offline,
+publish a version to running workers."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from chargeback.embedded.ports import free_port, wait_for_port
-from chargeback.embedded.process import ManagedProcess
+from chargeback_cli.embedded.ports import free_port, wait_for_port
+from chargeback_cli.embedded.process import ManagedProcess
 
 
 class EmbeddedPart:

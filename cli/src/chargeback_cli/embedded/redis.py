@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from chargeback.embedded.part import EmbeddedPart
+from chargeback_cli.embedded.part import EmbeddedPart
 
 
 def redis_server_binary() -> str:

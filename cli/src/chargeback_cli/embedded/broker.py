@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chargeback.embedded.part import EmbeddedPart
+from chargeback_cli.embedded.part import EmbeddedPart
 
 
 class EmbeddedBroker(EmbeddedPart):

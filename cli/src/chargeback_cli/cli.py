@@ -1,4 +1,8 @@
-"""`chargeback`: the one command for people. `up` runs the platform, `emit` sends usage."""
+"""`chargeback`: the one command for people. `up` runs the platform, `emit` sends usage.
+
+`keys`, `pricebook` and `budgets` are the services' own command apps, mounted here: each
+service runs the same commands itself (`python -m rating pricebook validate FILE`).
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,15 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from chargeback.auth import ROLES, KeyStore
+from budget_monitor.cli import app as budgets_app
+from chargeback.admin import keys_app
 from chargeback.settings import InfraSettings
+from rating.cli import app as pricebook_app
 
 app = typer.Typer(help="Usage metering and chargeback platform.", no_args_is_help=True)
-keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(pricebook_app, name="pricebook")
+app.add_typer(budgets_app, name="budgets")
 console = Console()
 
 RunDir = Annotated[Path, typer.Option(help="Where logs, keys and the SQLite ledger go.")]
@@ -36,7 +43,7 @@ def up(
     rate: Annotated[float, typer.Option(help="Demo events per second.")] = 20.0,
 ) -> None:
     """Start the platform (embedded broker, Redis and ledger unless URLs are set) until Ctrl-C."""
-    from chargeback.stack import SERVICES, Stack, StackConfig
+    from chargeback_cli.stack import SERVICES, Stack, StackConfig
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     stack = Stack(StackConfig(run_dir=run_dir.resolve(), infra=InfraSettings(), fixed_ports=True))
@@ -69,7 +76,8 @@ def up(
 
 
 def _run_demo(stack: Any, rate: float) -> None:
-    from chargeback.emitter import DemoCatalog, EmitError, HttpEmitter, demo_events
+    from chargeback.emitter import EmitError, HttpEmitter
+    from chargeback_cli.demo import DemoCatalog, demo_events
 
     events = demo_events(DemoCatalog.from_price_book(stack.config.price_book))
     sent = duplicates = failures = 0
@@ -111,8 +119,9 @@ def emit(
     """Send usage events to the metering API, from a file or synthetic."""
     from rich.progress import track
 
-    from chargeback.emitter import DemoCatalog, EmitError, HttpEmitter, demo_events
-    from chargeback.stack import DEFAULT_PRICE_BOOK
+    from chargeback.emitter import EmitError, HttpEmitter
+    from chargeback_cli.demo import DemoCatalog, demo_events
+    from chargeback_cli.stack import DEFAULT_PRICE_BOOK
 
     if not key:
         raise typer.BadParameter("an API key is needed: --key or CHARGEBACK_API_KEY")
@@ -191,59 +200,6 @@ def what_if(
         customer, service = pair.split("\t")
         table.add_row(customer, service, str(amount), currency)
     console.print(table)
-
-
-KeysFile = Annotated[Path, typer.Option(envvar="CHARGEBACK_KEYS_FILE")]
-
-
-@keys_app.command("create")
-def keys_create(
-    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")],
-    name: str = "",
-    source: Annotated[list[str] | None, typer.Option(help="Emitter: allowed sources.")] = None,
-    customer: Annotated[str | None, typer.Option(help="Customer key: whose data.")] = None,
-    keys_file: KeysFile = Path("var/keys.json"),
-) -> None:
-    """Make a key; the plain key is printed once and stored only hashed."""
-    try:
-        plain, key = KeyStore(keys_file).create(
-            role,
-            name=name,
-            sources=tuple(source or ()),
-            customer=customer,  # type: ignore[arg-type]
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    console.print(f"key id {key.key_id} ({key.role}): [bold]{plain}[/]")
-
-
-@keys_app.command("list")
-def keys_list(keys_file: KeysFile = Path("var/keys.json")) -> None:
-    """List keys (ids, roles, scopes; never the keys themselves)."""
-    for key in KeyStore(keys_file).all():
-        scope = ",".join(key.sources) or key.customer or "-"
-        console.print(f"{key.key_id}  {key.role:8} {scope:20} {'revoked' if key.revoked else ''}")
-
-
-@keys_app.command("revoke")
-def keys_revoke(key_id: str, keys_file: KeysFile = Path("var/keys.json")) -> None:
-    """Revoke a key by id; every service refuses it from the next request on."""
-    if not KeyStore(keys_file).revoke(key_id):
-        console.print(f"[red]no key {key_id}")
-        raise typer.Exit(1)
-    console.print(f"revoked {key_id}")
-
-
-def _mount_service_commands() -> None:
-    """Each service's own commands, under one `chargeback` command for people."""
-    from budget_monitor.cli import app as budgets_app
-    from rating.cli import app as pricebook_app
-
-    app.add_typer(pricebook_app, name="pricebook")
-    app.add_typer(budgets_app, name="budgets")
-
-
-_mount_service_commands()
 
 
 def main() -> None:

@@ -16,10 +16,12 @@ from pathlib import Path
 import httpx
 
 from chargeback.auth import KeyStore
-from chargeback.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess, free_port
 from chargeback.settings import InfraSettings
+from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess, free_port
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
+# The checkout this package is installed from, editable (cli/src/chargeback_cli/stack.py):
+# its example price book and demo budgets are what the platform starts with.
+REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_PRICE_BOOK = REPO_ROOT / "contracts" / "pricebooks" / "example.yaml"
 DEFAULT_BUDGETS = REPO_ROOT / "services" / "budget-monitor" / "demo-budgets.yaml"
 
