@@ -19,9 +19,10 @@ unit: install  ## only the tests that need nothing running
 bench: install  ## figures measured in one run; written to build/bench.json
 	$(VENV)/bin/python -m benchmarks
 
-lint: install
+lint: install  ## style, format, and who may import whom (pyproject's [tool.importlinter])
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: install
 	$(VENV)/bin/mypy

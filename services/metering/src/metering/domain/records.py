@@ -1,4 +1,5 @@
-"""Records produced straight to `usage.ingest`: each becomes a `UsageEvent` or a rejection."""
+"""Records produced straight to `usage.ingest`: each becomes a `UsageEvent` or a refusal
+(a `RejectedEvent` of stage metering for `usage.rejected`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from metering.domain.parsing import readable_id, validate_event
 from metering.domain.refusals import EventError
 from metering.domain.time_bounds import TimeBounds
 
-# A rejection carries what arrived, cut to this many characters when it was not JSON.
+# A refusal carries what arrived, cut to this many characters when it was not JSON.
 MAX_RAW_PAYLOAD_CHARS = 64 * 1024
 
 
@@ -24,7 +25,7 @@ class Refusal:
 
 
 def judge_record(value: bytes | None, now: datetime, bounds: TimeBounds) -> UsageEvent | Refusal:
-    """The record's event if valid (its time within `bounds` of `now`), else the rejection
+    """The record's event if valid (its time within `bounds` of `now`), else the refusal
     to publish (with every field error)."""
     if value is None:
         return _refusal(
