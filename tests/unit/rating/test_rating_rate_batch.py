@@ -200,3 +200,27 @@ async def test_a_large_batch_equals_the_oracle_across_partitions(
     await run({p: records(evs) for p, evs in by_partition.items()}, store, publisher, catalogs)
     oracle, _ = rate_events(events, catalogs.catalog)
     assert totals(charges(publisher)) == totals(oracle)
+
+
+async def test_an_empty_batch_moves_the_position_past_a_quarantined_record(
+    catalogs: FixedCatalogs,
+) -> None:
+    """How the tracking consumer passes a quarantined record: bounds and no records."""
+    store, publisher = InMemoryRatingStore(offsets={2: 3}), RecordingPublisher()
+    tp = TopicPartition(Topics.EVENTS, 2)
+    report = await rate_batch(
+        [PartitionBatch(tp, 3, 4, [])],
+        store=store,
+        publisher=publisher,
+        catalogs=catalogs,
+        rated_at=RATED_AT,
+    )
+    assert report.outcomes == {2: APPLIED} and store.offsets == {2: 4} and publisher.sent == []
+    replayed = await rate_batch(
+        [PartitionBatch(tp, 3, 4, [])],
+        store=store,
+        publisher=publisher,
+        catalogs=catalogs,
+        rated_at=RATED_AT,
+    )
+    assert replayed.outcomes == {2: Fenced(4)}  # already passed: the fence says where

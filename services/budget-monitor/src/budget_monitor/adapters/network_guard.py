@@ -26,10 +26,6 @@ class NetworkGuard:
         self.allow_private = allow_private
         self.allowed_hosts = {h.lower() for h in allowed_hosts}
 
-    def host_allowed(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return not self.allowed_hosts or host in self.allowed_hosts
-
     async def check(self, url: str) -> None:
         """Raises RefusedAddressError if `url` may not be posted to."""
         host = (urlsplit(url).hostname or "").lower()
