@@ -40,7 +40,7 @@ SERVICE_ENV = {
         "METERING_MAX_BATCH_EVENTS",
         "METERING_MAX_BODY_BYTES",
     },
-    "rating": {"RATING_PORT", "RATING_HOST", "RATING_PRICE_BOOK", "RATING_DEDUP_TTL_S"},
+    "rating": {"RATING_PORT", "RATING_HOST", "CHARGEBACK_PRICE_BOOK", "RATING_DEDUP_TTL_S"},
     "billing": {
         "BILLING_PORT",
         "BILLING_HOST",
@@ -49,21 +49,22 @@ SERVICE_ENV = {
         "BILLING_FINALIZE_EVERY_S",
         "BILLING_DEFAULT_GRACE_HOURS",
         "BILLING_PROVIDER_NAME",
-        "RATING_PRICE_BOOK",  # customers' statement types, cost centers, time zones
+        "CHARGEBACK_PRICE_BOOK",  # seed price-book versions (the registry is in Redis)
     },
     "budget-monitor": {
         "BUDGET_MONITOR_PORT",
         "BUDGET_MONITOR_HOST",
         "BUDGET_MONITOR_BUDGETS_FILE",
         "BUDGET_MONITOR_DATABASE_URL",  # budgets and subscriptions, in billing's PostgreSQL
-        "RATING_PRICE_BOOK",  # customers' cost centers and time zones
+        "CHARGEBACK_PRICE_BOOK",  # seed price-book versions
+        "CHARGEBACK_TERMS_REDIS_URL",  # the registry, in rating's Redis database
     },
 }
 DEFAULT_PORTS = {"metering": 8001, "rating": 8002, "billing": 8003, "budget-monitor": 8004}
 NEEDS = {  # which real parts each service is wired to
     "metering": {"kafka", "redis"},
     "rating": {"kafka", "redis"},
-    "billing": {"kafka", "postgres"},
+    "billing": {"kafka", "redis", "postgres"},
     "budget-monitor": {"kafka", "redis", "postgres"},
 }
 

@@ -142,7 +142,6 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             f"{spec.env_prefix}PORT": str(self.ports[name]),
             "CHARGEBACK_PRICE_BOOK": str(self.config.price_book),
-            "RATING_PRICE_BOOK": str(self.config.price_book),
             "BUDGET_MONITOR_BUDGETS_FILE": str(self.config.budgets_file),
             "BUDGET_MONITOR_DATABASE_URL": self.budgets_database,
             "BILLING_BUDGET_MONITOR_URL": self.url("budget-monitor"),

@@ -207,6 +207,16 @@ async def test_commitments_of_another_customer_are_forbidden(
     assert (await client.get("/v1/commitments", params=bad, headers=finance)).status_code == 422
 
 
+@pytest.mark.parametrize("period", ["9999-12", "0000-01", "1999-12", "3000-01"])
+async def test_commitments_of_a_period_outside_the_calendar_are_refused_with_the_reason(
+    client: httpx.AsyncClient, keys: KeyStore, period: str
+) -> None:
+    params = {"customer": "acme", "period": period}
+    answer = await client.get("/v1/commitments", params=params, headers=bearer(keys, "finance"))
+    assert answer.status_code == 400
+    assert "2000-01 to 2999-12" in answer.json()["detail"]
+
+
 async def test_health_answers_but_readiness_waits_for_the_worker(
     client: httpx.AsyncClient,
 ) -> None:

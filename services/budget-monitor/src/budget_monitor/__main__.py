@@ -18,12 +18,13 @@ from terms.settings import get_terms_settings
 def main() -> None:
     settings, infra = get_settings(), get_infra_settings()
     configure_logging("budget-monitor", infra.log_level)
-    seed_path = get_terms_settings().price_book
+    terms = get_terms_settings()
     app = build_app(
         settings,
         infra=infra,
         keys=KeyStore(infra.chargeback_keys_file),
-        seed=read_versions(seed_path) if seed_path is not None else (),
+        seed=read_versions(terms.price_book) if terms.price_book is not None else (),
+        terms_redis_url=terms.terms_redis_url,
     )
     # A bounded graceful stop: open live feeds must not hold the process up.
     uvicorn.run(

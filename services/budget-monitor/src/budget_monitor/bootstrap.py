@@ -44,24 +44,27 @@ def build_app(
     keys: KeyStore,
     budgets: BudgetBook | None = None,
     seed: Sequence[tuple[PriceBook, str]] = (),
+    terms_redis_url: str | None = None,
     start_consumers: bool = True,
     clock: Clock = utc_now,
 ) -> FastAPI:
     """The HTTP app; its lifespan migrates and loads the database, connects Redis and,
     with `start_consumers`, Kafka. `budgets` seeds like the budgets file would; `seed`
-    are price-book versions to publish if absent (customers' terms come from there)."""
+    are price-book versions to publish if absent (customers' terms come from there), in
+    the registry at `terms_redis_url` (default: the monitor's own Redis)."""
     url = settings.database_url or infra.database_url or DEFAULT_DATABASE
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(url)
         redis = Redis.from_url(infra.require_redis(), decode_responses=True)
+        terms_redis = Redis.from_url(terms_redis_url) if terms_redis_url else redis
         workers: Workers | None = None
         hub: LiveHub | None = None
         poll: asyncio.Task[None] | None = None
         try:
             await asyncio.to_thread(upgrade, engine)
-            terms = open_registry(redis)
+            terms = open_registry(terms_redis)
             await terms.seed(seed)
             registry = Registry(SqlBudgets(engine), SqlSubscriptions(engine), terms, clock)
             await registry.refresh(force=True)  # the customers' time zones, before the seed
@@ -114,6 +117,8 @@ def build_app(
             if hub is not None:
                 await hub.stop()
             await redis.aclose()
+            if terms_redis is not redis:
+                await terms_redis.aclose()
             engine.dispose()
 
     app = FastAPI(title="Budget monitor", version="0.2.0", lifespan=lifespan)

@@ -32,9 +32,14 @@ def main() -> int:
     settings = get_settings()
     infra = get_infra_settings()
     configure_logging("rating", infra.log_level)
-    seed_path = get_terms_settings().price_book
+    terms = get_terms_settings()
     try:
-        seed = read_versions(seed_path) if seed_path is not None else []
+        if terms.registry_url(infra.redis_url) != infra.redis_url:
+            raise RuntimeError(
+                "CHARGEBACK_TERMS_REDIS_URL must name rating's own REDIS_URL database: the "
+                "publication counter is read atomically with the tier state"
+            )
+        seed = read_versions(terms.price_book) if terms.price_book is not None else []
         api = bootstrap(
             settings,
             infra=infra,
