@@ -207,20 +207,9 @@ async def test_an_empty_batch_moves_the_position_past_a_quarantined_record(
 ) -> None:
     """How the tracking consumer passes a quarantined record: bounds and no records."""
     store, publisher = InMemoryRatingStore(offsets={2: 3}), RecordingPublisher()
-    tp = TopicPartition(Topics.EVENTS, 2)
-    report = await rate_batch(
-        [PartitionBatch(tp, 3, 4, [])],
-        store=store,
-        publisher=publisher,
-        catalogs=catalogs,
-        rated_at=RATED_AT,
-    )
+    passing = [PartitionBatch(TopicPartition(Topics.EVENTS, 2), 3, 4, [])]
+    rate = {"store": store, "publisher": publisher, "catalogs": catalogs, "rated_at": RATED_AT}
+    report = await rate_batch(passing, **rate)  # type: ignore[arg-type]
     assert report.outcomes == {2: APPLIED} and store.offsets == {2: 4} and publisher.sent == []
-    replayed = await rate_batch(
-        [PartitionBatch(tp, 3, 4, [])],
-        store=store,
-        publisher=publisher,
-        catalogs=catalogs,
-        rated_at=RATED_AT,
-    )
+    replayed = await rate_batch(passing, **rate)  # type: ignore[arg-type]
     assert replayed.outcomes == {2: Fenced(4)}  # already passed: the fence says where

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
+# A rejection carries what arrived within this much, well inside Kafka's message limit.
+MAX_PAYLOAD_BYTES = 65536
 
 
 def loads(raw: bytes | str) -> Any:
@@ -31,3 +33,15 @@ def encode(model: BaseModel) -> bytes:
 
 def decode(model: type[M], raw: bytes | str) -> M:
     return model.model_validate(loads(raw))
+
+
+def readable(raw: bytes | None) -> Any:
+    """What a record carried, for a rejection: JSON where it is (small) JSON, else text."""
+    if raw is None:
+        return None
+    if len(raw) <= MAX_PAYLOAD_BYTES:
+        try:
+            return loads(raw)
+        except ValueError:
+            pass
+    return raw[:MAX_PAYLOAD_BYTES].decode("utf-8", errors="replace")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
@@ -13,14 +13,13 @@ from chargeback.contracts import RejectedEvent, Topics
 from chargeback.contracts.rejections import FieldError, Origin
 
 UNPROCESSABLE = "unprocessable"
-MAX_PAYLOAD_BYTES = 65536  # a dead letter stays well inside Kafka's message size limit
 
 
 def dead_letter(
     stage: str, record: ConsumerRecord, error: BaseException, now: datetime
 ) -> RejectedEvent:
     """The rejection of `record`: the stage, the exception class and message, the record."""
-    payload = _payload(record.value)
+    payload = codec.readable(record.value)
     found = payload if isinstance(payload, dict) else {}
     event_id = found.get("id", found.get("event_id"))
     event_source = found.get("source", found.get("event_source"))
@@ -35,18 +34,6 @@ def dead_letter(
         exception=type(error).__name__[:128],
         origin=Origin(topic=record.topic, partition=record.partition, offset=record.offset),
     )
-
-
-def _payload(raw: bytes | None) -> Any:
-    """What arrived: JSON where it is (small) JSON, else bounded text."""
-    if raw is None:
-        return None
-    if len(raw) <= MAX_PAYLOAD_BYTES:
-        try:
-            return codec.loads(raw)
-        except ValueError:
-            pass
-    return raw[:MAX_PAYLOAD_BYTES].decode("utf-8", errors="replace")
 
 
 class DeadLetterSink(Protocol):

@@ -12,8 +12,6 @@ from chargeback import codec
 from chargeback.contracts import UsageEvent
 from chargeback.contracts.rejections import FieldError
 
-MAX_PAYLOAD_BYTES = 65536  # a rejection must stay well inside Kafka's message size limit
-
 
 class EmptyRecord(ValueError):
     """A record with no value (a tombstone): nothing to rate."""
@@ -36,7 +34,7 @@ def decode_records(values: Sequence[bytes | None]) -> list[Decoded]:
                 raise EmptyRecord
             decoded.append(codec.decode(UsageEvent, raw))
         except ValueError as error:  # bad JSON, or pydantic's ValidationError (a ValueError)
-            decoded.append(Undecodable(_decode_errors(error), _payload(raw)))
+            decoded.append(Undecodable(_decode_errors(error), codec.readable(raw)))
     return decoded
 
 
@@ -49,15 +47,3 @@ def _decode_errors(error: ValueError) -> list[FieldError]:
             for item in error.errors()
         ]
     return [FieldError(field="$", reason=f"not JSON: {error}")]
-
-
-def _payload(raw: bytes | None) -> Any:
-    """What arrived: JSON where it is (small) JSON, else bounded text."""
-    if raw is None:
-        return None
-    if len(raw) <= MAX_PAYLOAD_BYTES:
-        try:
-            return codec.loads(raw)
-        except ValueError:
-            pass
-    return raw[:MAX_PAYLOAD_BYTES].decode("utf-8", errors="replace")
