@@ -69,7 +69,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("poison")
     book, budgets = tmp / "book.yaml", tmp / "budgets.yaml"
     book.write_text(BOOK)
-    budgets.write_text("budgets:\n  - {id: acme-m, customer: acme, amount: '1000', currency: USD}\n")
+    budgets.write_text(
+        "budgets:\n  - {id: acme-m, customer: acme, amount: '1000', currency: USD}\n"
+    )
     config = StackConfig(
         run_dir=tmp / "run",
         infra=InfraSettings(_env_file=None),

@@ -208,3 +208,19 @@ def test_pauses_double_up_to_a_bound() -> None:
     assert all(3.2 <= p <= 4.8 for p in pauses[2:])
     policy.recovered()
     assert policy.next_pause() <= 1.2
+
+
+async def test_when_every_record_fails_the_stage_is_failing_and_nothing_more_is_set_aside() -> None:
+    """A bug or a bad configuration fails every record: after a few quarantined in a row
+    the failures are waited out like an outage, not used to empty the partition."""
+    store = Store()
+    tracking = consumer(store)
+    poison = [b"boom"] * 20
+    for _ in range(10):
+        await tracking._process(
+            [batch(tracking.position.get(TP, 0), *poison[: 20 - tracking.position.get(TP, 0)])]
+        )
+    assert len(tracking.dead_letters.sent) == 5  # type: ignore[union-attr]  # then it stopped
+    assert tracking.failing and tracking.position[TP] == 5
+    await tracking._process([batch(5, b"fine")])  # the stage works again: back to normal
+    assert not tracking.failing and store.applied == [(TP, 5)]

@@ -101,6 +101,7 @@ class TrackingConsumer:
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._tries: dict[tuple[TopicPartition, int], int] = {}
+        self._quarantined_in_a_row = 0  # with no record applied in between
         self.dead_letters: DeadLetterSink | None = None  # made at start (a producer)
         self.highwater: dict[TopicPartition, int] = {}
         self.position: dict[TopicPartition, int] = {}  # where the next batch starts
@@ -188,11 +189,30 @@ class TrackingConsumer:
     def _advance(self, batch: PartitionBatch) -> None:
         self.position[batch.tp] = batch.next
         self._tries.pop((batch.tp, batch.first), None)
+        if batch.records:
+            self._quarantined_in_a_row = 0
+
+    @property
+    def failing(self) -> bool:
+        """Records keep failing one after another: the stage, not the data, is at fault."""
+        return self._quarantined_in_a_row >= self.policy.max_quarantined_in_a_row
 
     async def _failed(self, batches: Sequence[PartitionBatch], error: Exception) -> None:
         if self.policy.is_transient(error):
             self._count(batches[0], "unavailable")
             log.warning("%s: a part did not answer; backing off: %s", self.config.stage, error)
+            await self._rewind(batches)
+            return
+        if self.failing:  # waited out like an outage, until a record is applied again
+            self._count(batches[0], "failed")
+            log.critical(
+                "%s: %d records in a row could not be processed; not setting more aside "
+                "until one is applied: %s: %s",
+                self.config.stage,
+                self._quarantined_in_a_row,
+                type(error).__name__,
+                error,
+            )
             await self._rewind(batches)
             return
         self._count(batches[0], "failed")
@@ -277,6 +297,8 @@ class TrackingConsumer:
             await self._settle(half)
 
     async def _quarantine(self, batch: PartitionBatch, error: Exception) -> None:
+        if self.failing:
+            raise _Interrupted
         (record,) = batch.records
         letter = dead_letter(self.config.stage, record, error, self.clock())
         assert self.dead_letters is not None, "started"
@@ -288,7 +310,8 @@ class TrackingConsumer:
             raise _Interrupted from failure
         if not isinstance(outcome, Applied):
             raise _Interrupted
-        self._advance(batch)
+        self._advance(batch.moved_past())
+        self._quarantined_in_a_row += 1
         if self.metrics is not None:
             self.metrics.quarantined.labels(batch.tp.topic).inc()
         log.error(

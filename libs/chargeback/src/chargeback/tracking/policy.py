@@ -8,6 +8,10 @@
   same back-off), then its partition is split in halves until the records that fail
   alone are found; each is quarantined (dead letter, position moved past it) and
   everything around it is applied. Never a skip without a dead letter.
+- Poison is rare: after `max_quarantined_in_a_row` records quarantined with none applied
+  in between, the stage itself is taken to be failing (a bug, a bad configuration), and
+  its failures are waited out like an outage until a record is applied again, rather
+  than every record being set aside.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Unavailable(Exception):
 @dataclass
 class FailurePolicy:
     max_tries: int = 3
+    max_quarantined_in_a_row: int = 5
     first_pause_s: float = 0.5
     max_pause_s: float = 10.0
     transient: tuple[type[BaseException], ...] = ()

@@ -27,7 +27,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from chargeback.contracts import UsageEvent
-from chargeback.tracking import APPLIED, Conflict, Fenced, Outcome, PartitionBatch, admits
+from chargeback.tracking import (
+    APPLIED,
+    Conflict,
+    Fenced,
+    Outcome,
+    PartitionBatch,
+    Unavailable,
+    admits,
+)
 from rating.service_layer.decoding import Decoded, decode_records
 from rating.service_layer.ports import (
     Catalogs,
@@ -39,7 +47,7 @@ from rating.service_layer.ports import (
     Snapshot,
 )
 from rating.service_layer.rate_records import BatchResult, rate_decoded, state_keys
-from terms.domain import PriceBookCatalog, Rater, UsageKey
+from terms.domain import PriceBookCatalog, PriceBookInvalid, Rater, UsageKey
 
 CATALOG_RELOADS = 3
 # Messages are handed to the producer every CHUNK events, and the loop yields, so the
@@ -65,8 +73,11 @@ async def _snapshot(
         snapshot = await store.snapshot(list(decoded), usage, identities)
         if snapshot.generation == catalogs.generation:
             return snapshot
-        await catalogs.reload()  # a version was published: price with it from now on
-    raise RuntimeError("the price books keep changing; retrying the batch")
+        try:
+            await catalogs.reload()  # a version was published: price with it from now on
+        except PriceBookInvalid as invalid:  # the registry's fault, not the batch's: wait
+            raise Unavailable(f"published price books cannot be loaded: {invalid}") from None
+    raise Unavailable("the price books keep changing; retrying the batch")
 
 
 @dataclass
