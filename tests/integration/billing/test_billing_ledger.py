@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from billing.adapters.ledger.schema import draft_invoice_lines, rated_charges
 from billing.domain.exact import EXACT
 from billing.domain.ledger import LedgerEntry
-from billing.domain.periods import Period
+from terms.domain import Period
 
 pytestmark = pytest.mark.integration
 MAY = Period(2024, 5)
@@ -126,16 +126,24 @@ def test_decimals_round_trip_exactly_and_are_never_stored_as_floats(ledger, rate
             assert set(conn.execute(text(query)).scalars()) == expected
 
 
-def test_a_charge_is_filed_under_the_utc_month_of_its_event(ledger, rated_charge):
+def test_a_charge_is_filed_under_the_period_it_carries_with_its_context(ledger, rated_charge):
     may_31_evening_in_brazil = datetime(2024, 5, 31, 23, 30, tzinfo=timezone(timedelta(hours=-3)))
-    charge = rated_charge("e1", event_time=may_31_evening_in_brazil)
+    utc = rated_charge("e1", event_time=may_31_evening_in_brazil)  # June in UTC
+    new_york = rated_charge(
+        "e2", event_time=may_31_evening_in_brazil, time_zone="America/New_York", cost_center="CC-7"
+    )  # still May where rating cut its period
 
-    ledger.record(group="billing", entries=[entry(charge, 0)], positions={})
+    ledger.record(group="billing", entries=[entry(utc, 0), entry(new_york, 1)], positions={})
 
-    assert ledger.draft_lines("acme", MAY) == []
-    (stored,) = ledger.charges(customer="acme", period=Period(2024, 6))
-    assert stored.event_time == datetime(2024, 6, 1, 2, 30, tzinfo=UTC)
-    assert stored.recorded_at.tzinfo is not None
+    (in_may,) = ledger.charges(customer="acme", period=MAY)
+    (in_june,) = ledger.charges(customer="acme", period=Period(2024, 6))
+    assert (in_june.event_id, in_june.period, in_june.time_zone) == ("e1", "2024-06", "UTC")
+    assert in_june.event_time == datetime(2024, 6, 1, 2, 30, tzinfo=UTC)
+    assert in_june.recorded_at.tzinfo is not None
+    assert (in_may.event_id, in_may.time_zone, in_may.cost_center) == (
+        "e2", "America/New_York", "CC-7",
+    )  # fmt: skip
+    assert [line.charges for line in ledger.draft_lines("acme", MAY)] == [1]
 
 
 def test_the_charges_behind_a_line_come_in_pages(ledger, rated_charge):

@@ -56,3 +56,11 @@ def test_a_charge_too_precise_to_store_exactly_is_skipped(rated_charge):
     raw = codec.encode(rated_charge("e1", amount="1E-50"))
 
     assert decode_entry(record(raw)) is None
+
+
+def test_a_charge_whose_period_is_outside_the_calendar_is_skipped_and_counted(rated_charge):
+    before = metrics.UNDECODABLE_RECORDS._value.get()
+    raw = codec.encode(rated_charge("e1", period="1999-12"))  # a month, outside the calendar
+
+    assert decode_entry(record(raw)) is None
+    assert metrics.UNDECODABLE_RECORDS._value.get() == before + 1
