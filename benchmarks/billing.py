@@ -30,10 +30,11 @@ import sqlalchemy
 from billing.adapters.ledger import SqlBooks, SqlLedger, make_engine
 from billing.domain.focus_columns import COLUMNS
 from billing.domain.ledger import LedgerEntry
-from billing.domain.periods import Period
 from billing.service_layer.export_formats import csv_chunks
 from billing.service_layer.exports import ExportScope, focus_rows
 from chargeback.contracts import RatedCharge
+from terms.adapters.files import parse_price_book
+from terms.domain import Period, PriceBookCatalog
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -42,6 +43,20 @@ CUSTOMERS = [f"customer-{i:02d}" for i in range(24)]
 METERS = [("compute", "cpu_hours", "vCPU-hour"), ("storage", "gb_hours", "GiB-hour")]
 MAY = Period(2024, 5)
 START = datetime(2024, 5, 1, tzinfo=UTC)
+# The terms the period is closed on: every customer listed, in UTC, none committed.
+BOOK = """
+version: bench
+effective_from: "2024-01-01T00:00:00Z"
+currency: USD
+services:
+  compute: {meters: {cpu_hours: {unit: vCPU-hour, price: "0.0416"}}}
+  storage: {meters: {gb_hours: {unit: GiB-hour, price: "0.0416"}}}
+customers:
+""" + "".join(f"  {c}: {{cost_center: CC-{c[-2:]}}}\n" for c in CUSTOMERS)
+
+
+def catalog() -> PriceBookCatalog:
+    return PriceBookCatalog([parse_price_book(BOOK, source="bench")])
 
 
 def charges(count: int, *, first: int = 0) -> Iterator[LedgerEntry]:
@@ -62,6 +77,10 @@ def charges(count: int, *, first: int = 0) -> Iterator[LedgerEntry]:
             amount=quantity * Decimal("0.0416"),
             currency="USD",
             price_book_version="bench",
+            period="2024-05",
+            time_zone="UTC",
+            cost_center=f"CC-{n % len(CUSTOMERS):02d}",
+            committed_quantity=None,
             event_time=START + timedelta(seconds=n % (30 * 86400)),
             ingested_at=None,
             rated_at=rated_at,
@@ -79,7 +98,7 @@ def write(ledger: SqlLedger, count: int, batch: int) -> float:
         batches.append([next(source) for _ in range(min(batch, count - start))])
     started = time.perf_counter()
     for i, entries in enumerate(batches):
-        ledger.record(group="bench", entries=entries, positions={("usage.rated", 0): i + 1})
+        ledger.record(group="bench", entries=entries, bounds={("usage.rated", 0): (i, i + 1)})
     return time.perf_counter() - started
 
 
@@ -87,7 +106,8 @@ def load(ledger: SqlLedger, count: int, batch: int) -> None:
     """Record `count` charges batch by batch (untimed; never all in memory at once)."""
     for first in range(0, count, batch):
         entries = list(charges(min(batch, count - first), first=first))
-        ledger.record(group="bench", entries=entries, positions={("usage.rated", 0): first})
+        bounds = {("usage.rated", 0): (first, first + len(entries))}
+        ledger.record(group="bench", entries=entries, bounds=bounds)
 
 
 def writes_per_s(url: str, count: int) -> float:
@@ -118,17 +138,17 @@ def period_of_a_million(directory: Path, count: int) -> tuple[float, float]:
     """(seconds to finalize the period, seconds to write its FOCUS export), on SQLite."""
     engine = make_engine(f"sqlite:///{directory / 'million.db'}")
     try:
-        ledger, books = SqlLedger(engine), SqlBooks(engine)
+        ledger, books, terms = SqlLedger(engine), SqlBooks(engine), catalog()
         ledger.create_schema()
         load(ledger, count, 20_000)
         started = time.perf_counter()
         for customer in CUSTOMERS:
-            books.finalize(customer, MAY, default_currency="USD")
+            books.finalize(customer, MAY, catalog=terms, default_currency="USD")
         finalize_s = time.perf_counter() - started
         started = time.perf_counter()
         size = 0
         with ledger.reading() as conn, open(directory / "focus.csv", "w") as out:
-            scope = ExportScope(MAY, None, "Internal IT")
+            scope = ExportScope(MAY, None, "Internal IT", terms)
             for chunk in csv_chunks(COLUMNS, focus_rows(conn, scope)):
                 size += out.write(chunk)
         export_s = time.perf_counter() - started

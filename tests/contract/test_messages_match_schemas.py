@@ -422,6 +422,10 @@ BAD: list[tuple[str, str, Edit]] = [
             "rated_at",
         )
     ],
+    ("rated-charge", "period not a month", put("period", "2025-13")),
+    ("rated-charge", "period with a day", put("period", "2025-03-01")),
+    ("rated-charge", "time zone with a space", put("time_zone", "New York")),
+    ("rated-charge", "empty cost center", put("cost_center", "")),
     *[
         ("rated-charge", f"amount {a!r}", put("amount", a))
         for a in FLOATISH_GARBAGE + NOT_THE_WIRE_FORM

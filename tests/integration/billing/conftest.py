@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from billing_support import Clock
+from billing_support import Clock, with_context
 
 from billing.adapters.ledger import SqlBooks, SqlLedger, make_engine
 from chargeback.auth import KeyStore
@@ -40,7 +40,10 @@ def books(ledger: SqlLedger, clock: Clock) -> SqlBooks:
 
 @pytest.fixture
 def rated_charge() -> Callable[..., RatedCharge]:
-    def build(event_id: str = "e1", **fields: Any) -> RatedCharge:
+    """A rated charge; `terms=<catalog>` gives it the context rating would under those terms
+    (period in the customer's zone, zone, cost center), else UTC and no cost center."""
+
+    def build(event_id: str = "e1", terms: Any = None, **fields: Any) -> RatedCharge:
         values: dict[str, Any] = {
             "event_id": event_id,
             "event_source": "//cluster/eu-1",
@@ -59,7 +62,7 @@ def rated_charge() -> Callable[..., RatedCharge]:
             "breakdown": [{"rule": "base", "amount_delta": "0.025"}],
         }
         values.update(fields)
-        return RatedCharge.model_validate(values)
+        return RatedCharge.model_validate(with_context(values, terms))
 
     return build
 

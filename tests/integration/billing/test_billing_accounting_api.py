@@ -7,23 +7,30 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from billing_support import billing_api, configure, store
+from billing_support import billing_api, catalog_of, configure, price_book, store
 
-from billing.domain.periods import Period
+from terms.domain import Period
 
 pytestmark = pytest.mark.integration
+BOOK = price_book(
+    {
+        "research": {"name": "Research", "cost_center": "CC-7", "time_zone": "Europe/Berlin"},
+        "acme": {"name": "ACME", "cost_center": "CC-1"},
+    }
+)
+TERMS = catalog_of(BOOK)
 
 
 @pytest.fixture
-async def api(database_url, keys, tmp_path, clock):
-    async with billing_api(database_url, keys, tmp_path, clock) as running:
+async def api(database_url, keys, tmp_path, clock, redis_url):
+    async with billing_api(database_url, keys, tmp_path, clock, redis_url, book=BOOK) as running:
         yield running
 
 
 async def test_finance_finalizes_a_period_and_every_reader_sees_the_frozen_invoice(
     api, keys, rated_charge
 ):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     finance = keys.bearer(keys.finance)
     store(ledger, [rated_charge(f"c{i}", amount="0.004") for i in range(3)])
 
@@ -46,7 +53,7 @@ async def test_finance_finalizes_a_period_and_every_reader_sees_the_frozen_invoi
 
 
 async def test_only_finance_finalizes_and_never_a_period_still_running(api, keys, clock):
-    client, _, _ = api
+    client, _, _, _ = api
     clock.now = datetime(2024, 5, 31, 12, tzinfo=UTC)
 
     early = await client.post(
@@ -61,7 +68,7 @@ async def test_only_finance_finalizes_and_never_a_period_still_running(api, keys
 
 
 async def test_documents_are_listed_by_customer_period_status_and_type(api, keys, rated_charge):
-    client, ledger, books = api
+    client, ledger, books, _ = api
     configure(ledger, lab={"kind": "internal", "statement_type": "showback"}, acme={})
     store(
         ledger,
@@ -71,7 +78,7 @@ async def test_documents_are_listed_by_customer_period_status_and_type(api, keys
             rated_charge("a-jun", event_time=datetime(2024, 6, 3, tzinfo=UTC)),
         ],
     )
-    books.finalize("acme", Period(2024, 5), default_currency="USD")
+    books.finalize("acme", Period(2024, 5), catalog=TERMS, default_currency="USD")
     finance = keys.bearer(keys.finance)
 
     async def numbers_and_status(**params):
@@ -106,7 +113,7 @@ async def test_documents_are_listed_by_customer_period_status_and_type(api, keys
 
 
 async def test_credit_notes_reference_the_invoice_and_post_to_the_journal(api, keys, rated_charge):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     finance = keys.bearer(keys.finance)
     store(ledger, [rated_charge("e1", amount="10")])
     await client.post("/v1/invoices/acme/2024-05/finalize", headers=finance)
@@ -147,7 +154,7 @@ async def test_credit_notes_reference_the_invoice_and_post_to_the_journal(api, k
 async def test_the_trial_balance_balances_and_journal_entries_drill_down_to_events(
     api, keys, rated_charge
 ):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     finance = keys.bearer(keys.finance)
     store(
         ledger,
@@ -185,21 +192,22 @@ async def test_the_trial_balance_balances_and_journal_entries_drill_down_to_even
 
 
 async def test_customer_settings_set_through_the_api_decide_statements(api, keys, rated_charge):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     finance = keys.bearer(keys.finance)
 
     put = await client.put(
         "/v1/customers/research",
-        json={"kind": "internal", "statement_type": "chargeback", "cost_center": "CC-7",
-              "time_zone": "Europe/Berlin"},
+        json={"kind": "internal", "statement_type": "chargeback", "grace_days": 2},
         headers=finance,
-    )  # fmt: skip
-    bad = await client.put("/v1/customers/x", json={"time_zone": "Mars/Olympus"}, headers=finance)
+    )
     store(
         ledger,
         [
             rated_charge(
-                "e1", customer="research", event_time=datetime(2024, 5, 31, 22, 30, tzinfo=UTC)
+                "e1",
+                customer="research",
+                event_time=datetime(2024, 5, 31, 22, 30, tzinfo=UTC),
+                terms=TERMS,
             )
         ],
     )
@@ -207,21 +215,89 @@ async def test_customer_settings_set_through_the_api_decide_statements(api, keys
         "/v1/invoices", params={"customer": "research", "period": "2024-06"}, headers=finance
     )
 
-    assert put.status_code == 200 and put.json()["settings_source"] == "api"
-    assert bad.status_code == 422 and "time_zone" in bad.json()["detail"]
+    assert put.status_code == 200, put.text
+    body = put.json()
+    assert (body["settings_source"], body["statement_type"], body["grace_hours"]) == (
+        "api", "chargeback", 48,
+    )  # fmt: skip
+    assert body["terms"] == {
+        "price_book_version": "test-1",
+        "name": "Research",
+        "cost_center": "CC-7",
+        "time_zone": "Europe/Berlin",
+        "currency": "USD",
+        "commitments": [],
+    }
     doc = june.json()  # 22:30 UTC on 31 May is June in Berlin
     assert (doc["document_type"], doc["cost_center"], doc["charge_count"]) == (
         "chargeback",
         "CC-7",
         1,
     )
+    assert (doc["time_zone"], doc["period_start"]) == ("Europe/Berlin", "2024-05-31T22:00:00Z")
+
+
+@pytest.mark.parametrize(
+    "term, value",
+    [
+        ("time_zone", "Europe/Berlin"),
+        ("cost_center", "CC-9"),
+        ("currency", "EUR"),
+        ("discount_percent", "5"),
+        ("overrides", {"compute": {"cpu": {"committed": "10"}}}),
+        ("commitments", []),
+        ("name", "Research"),
+    ],
+)
+async def test_a_term_in_the_settings_is_refused_naming_the_field(api, keys, term, value):
+    client, ledger, _, _ = api
+
+    refused = await client.put(
+        "/v1/customers/research",
+        json={"kind": "internal", term: value},
+        headers=keys.bearer(keys.finance),
+    )
+
+    assert refused.status_code == 422
+    detail = refused.json()["detail"]
+    assert f"{term} is a term" in detail and "publishing a price-book version" in detail
+    assert ledger.customer_states(["research"]) == {}  # nothing stored
+
+
+async def test_customers_show_their_settings_and_the_terms_in_force_now(api, keys):
+    client, ledger, _, _ = api
+    configure(ledger, lab={"statement_type": "showback"})
+    finance = keys.bearer(keys.finance)
+
+    listed = await client.get("/v1/customers", headers=finance)
+    own = await client.get("/v1/customers/acme", headers=keys.bearer(keys.acme))
+    other = await client.get("/v1/customers/research", headers=keys.bearer(keys.acme))
+    unknown = await client.get("/v1/customers/newco", headers=finance)
+    bad = await client.put("/v1/customers/x", json={"kind": "partner"}, headers=finance)
+
+    assert [(c["id"], c["settings_source"], c["terms"]["name"]) for c in listed.json()] == [
+        ("acme", "default", "ACME"),
+        ("lab", "file", "lab"),  # not in the price book: list terms
+        ("research", "default", "Research"),
+    ]
+    lab = listed.json()[1]
+    assert (lab["statement_type"], lab["terms"]["time_zone"], lab["terms"]["cost_center"]) == (
+        "showback", "UTC", None,
+    )  # fmt: skip
+    assert own.status_code == 200 and own.json()["terms"]["cost_center"] == "CC-1"
+    assert own.json()["terms"]["price_book_version"] == "test-1"
+    assert other.status_code == 403
+    assert unknown.status_code == 404
+    assert bad.status_code == 422 and "kind must be one of" in bad.json()["detail"]
 
 
 async def test_the_running_service_finalizes_due_periods_on_its_own(
-    database_url, keys, tmp_path, clock, rated_charge
+    database_url, keys, tmp_path, clock, redis_url, rated_charge
 ):
-    async with billing_api(database_url, keys, tmp_path, clock, finalize_every_s=0.1) as running:
-        client, ledger, books = running
+    async with billing_api(
+        database_url, keys, tmp_path, clock, redis_url, finalize_every_s=0.1
+    ) as running:
+        client, ledger, books, _ = running
         store(ledger, [rated_charge("may"), rated_charge("jul", event_time=clock.now)])
 
         for _ in range(100):

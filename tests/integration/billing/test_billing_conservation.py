@@ -7,7 +7,8 @@ finalized document's printed total is what its customer's account holds for it
 (rated amounts + the rounding difference, posted on its own account); and every
 line's charges, drilled down, are exactly the event ids behind it.
 
-Streams mix customers in three time zones and statement types, duplicates (same
+Streams mix customers in three time zones (each charge carrying the period rating cut
+in its customer's zone) and statement types, duplicates (same
 event, other amount), replays of whole batches, and a finalization of May half-way,
 after which May's usage is billed as June adjustments. Rounding enters only where a
 document line is rounded once (`Money.rounded()`): the sums above are unrounded.
@@ -18,25 +19,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
-from billing_support import configure
+from billing_support import catalog_of, configure, price_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from billing.adapters.ledger.tables import metadata
 from billing.domain.ledger import LedgerEntry
-from billing.domain.periods import Period
 from billing.domain.trial_balance import trial_balance
 from chargeback.money import EXACT, exact_sum
+from terms.domain import Period
 
 pytestmark = pytest.mark.integration
-CUSTOMERS = {
-    "ext": {"time_zone": "UTC"},
-    "dept": {"kind": "internal", "statement_type": "chargeback", "time_zone": "Europe/Berlin"},
-    "show": {"kind": "internal", "statement_type": "showback", "time_zone": "America/New_York"},
+CUSTOMERS = {  # billing settings
+    "ext": {},
+    "dept": {"kind": "internal", "statement_type": "chargeback"},
+    "show": {"kind": "internal", "statement_type": "showback"},
 }
+ZONES = {"ext": "UTC", "dept": "Europe/Berlin", "show": "America/New_York"}
+TERMS = catalog_of(price_book({c: {"time_zone": zone} for c, zone in ZONES.items()}))
 PERIODS = [Period(2024, m) for m in (4, 5, 6, 7)]
 START = datetime(2024, 4, 28, tzinfo=UTC)
 
@@ -105,30 +109,30 @@ def test_every_period_conserves_rated_amounts(ledger, books, rated_charge, strea
                 service=draw.service,
                 amount=str(draw.amount),
                 event_time=START + timedelta(minutes=draw.minutes),
+                terms=TERMS,  # rating cuts its period in the customer's zone
             )
             entries.append(LedgerEntry(charge, "usage.rated", 0, offset))
             if event_id in seen:
                 continue  # a duplicate: the first one is charged, whatever this one says
             seen.add(event_id)
-            zone = ledger.customer_states([draw.customer])[draw.customer].customer.zone
-            billed = Period.of(charge.event_time, zone)
+            billed = Period.of(charge.event_time, ZoneInfo(ZONES[draw.customer]))
             if closed and billed <= Period(2024, 5):
                 billed = Period(2024, 6)
             key = (draw.customer, str(billed))
             expected[key] = EXACT.add(expected.get(key, Decimal(0)), draw.amount)
             events.setdefault(key, set()).add(event_id)
         made.append(entries)
-        ledger.record(group="billing", entries=entries, positions={})
+        ledger.record(group="billing", entries=entries, bounds={})
     for index in replays:
         if index < len(made):
-            assert ledger.record(group="billing", entries=made[index], positions={}).written == 0
+            assert ledger.record(group="billing", entries=made[index], bounds={}).written == 0
     for period in PERIODS:
         _check_period(ledger, books, str(period), expected, events)
 
 
 def _finalize_may(books):
     for customer in CUSTOMERS:
-        books.finalize(customer, Period(2024, 5), default_currency="USD")
+        books.finalize(customer, Period(2024, 5), catalog=TERMS, default_currency="USD")
 
 
 def _check_period(ledger, books, period, expected, events):

@@ -26,15 +26,17 @@ services:
 
 
 @pytest.fixture
-async def api(database_url, keys, tmp_path, clock):
+async def api(database_url, keys, tmp_path, clock, redis_url):
     costs = tmp_path / "costs.yaml"
     costs.write_text(COSTS)
-    async with billing_api(database_url, keys, tmp_path, clock, costs_file=costs) as running:
+    async with billing_api(
+        database_url, keys, tmp_path, clock, redis_url, costs_file=costs
+    ) as running:
         yield running
 
 
 async def test_fixed_costs_are_allocated_to_the_cent_by_the_stated_rule(api, keys, rated_charge):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     store(
         ledger,
         [rated_charge(f"{c}-1", customer=c, quantity="5") for c in ("acme", "globex", "initech")],
@@ -61,7 +63,7 @@ async def test_fixed_costs_are_allocated_to_the_cent_by_the_stated_rule(api, key
 
 
 async def test_costs_set_through_the_api_win_over_the_file(api, keys):
-    client, _, _ = api
+    client, _, _, _ = api
     finance = keys.bearer(keys.finance)
 
     even = {"fixed": {"licences": "90.00"}, "allocation": {"method": "even"}}
@@ -78,7 +80,7 @@ async def test_costs_set_through_the_api_win_over_the_file(api, keys):
 
 
 async def test_cost_recovery_sets_income_against_fixed_and_variable_cost(api, keys, rated_charge):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     configure(ledger, lab={"kind": "internal", "statement_type": "showback"})
     store(
         ledger,

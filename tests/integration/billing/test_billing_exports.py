@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from billing_support import billing_api, configure, store
+from billing_support import billing_api, catalog_of, configure, price_book, store
 
 from billing.domain.credit_notes import CreditRequest
 from billing.domain.focus_columns import CONDITIONAL, MANDATORY, SERVICE_CATEGORIES
-from billing.domain.periods import Period
 from chargeback.money import MINOR_UNITS, exact_sum
+from terms.domain import Period
 
 pytestmark = pytest.mark.integration
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -23,29 +23,49 @@ CHARGE_CATEGORIES = {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
 FREQUENCIES = {"One-Time", "Recurring", "Usage-Based"}
 
 
+BOOK = price_book(
+    {
+        "acme": {"name": "ACME", "time_zone": "America/New_York", "cost_center": "CC-1"},
+        "research": {"name": "Research", "cost_center": "CC-7"},
+        "lab": {"time_zone": "Asia/Tokyo"},
+    }
+)
+TERMS = catalog_of(BOOK)
+
+
 @pytest.fixture
-async def api(database_url, keys, tmp_path, clock):
-    async with billing_api(database_url, keys, tmp_path, clock) as running:
+async def api(database_url, keys, tmp_path, clock, redis_url):
+    async with billing_api(database_url, keys, tmp_path, clock, redis_url, book=BOOK) as running:
         yield running
 
 
 def ledger_with_every_kind_of_document(ledger, books, rated_charge):
     configure(
         ledger,
-        acme={"name": "ACME", "time_zone": "America/New_York", "cost_center": "CC-1"},
-        research={"kind": "internal", "statement_type": "chargeback", "cost_center": "CC-7"},
-        lab={"kind": "internal", "statement_type": "showback", "time_zone": "Asia/Tokyo"},
+        research={"kind": "internal", "statement_type": "chargeback"},
+        lab={"kind": "internal", "statement_type": "showback"},
     )
     may = datetime(2024, 5, 10, 12, tzinfo=UTC)
     store(
         ledger,
-        [rated_charge(f"a{i}", amount="0.004", event_time=may) for i in range(3)]
-        + [rated_charge("a-s", service="storage", meter="gb", amount="10.125", event_time=may)]
-        + [rated_charge(f"r{i}", customer="research", amount="1.0005") for i in range(2)]
-        + [rated_charge("l1", customer="lab", amount="2.499", event_time=may)],
+        [rated_charge(f"a{i}", amount="0.004", event_time=may, terms=TERMS) for i in range(3)]
+        + [
+            rated_charge(
+                "a-s", service="storage", meter="gb", amount="10.125", event_time=may, terms=TERMS
+            )
+        ]
+        + [
+            rated_charge(f"r{i}", customer="research", amount="1.0005", terms=TERMS)
+            for i in range(2)
+        ]
+        # A charge made for another cost center than the terms' (as rating stated it).
+        + [rated_charge("r-x", customer="research", amount="0", cost_center="CC-8")]
+        + [rated_charge("l1", customer="lab", amount="2.499", event_time=may, terms=TERMS)],
     )
-    books.finalize("acme", Period(2024, 5), default_currency="USD")
-    late = rated_charge("a-late", amount="0.75", event_time=datetime(2024, 5, 20, tzinfo=UTC))
+    books.finalize("acme", Period(2024, 5), catalog=TERMS, default_currency="USD")
+    late = rated_charge(
+        "a-late", amount="0.75", event_time=datetime(2024, 5, 20, tzinfo=UTC), terms=TERMS
+    )
     store(ledger, [late], first_offset=100)
     books.issue_credit_note(
         invoice_number="INV-000001",
@@ -104,7 +124,7 @@ def check_row(row):
 
 
 async def test_the_focus_export_follows_the_rules_column_by_column(api, keys, rated_charge):
-    client, ledger, books = api
+    client, ledger, books, _ = api
     ledger_with_every_kind_of_document(ledger, books, rated_charge)
 
     for period in ("2024-05", "2024-06"):
@@ -128,7 +148,13 @@ async def test_the_focus_export_follows_the_rules_column_by_column(api, keys, ra
     research = [r for r in may if r["BillingAccountId"] == "research"]
     assert exact_sum(Decimal(r["BilledCost"]) for r in research) == Decimal("2.00")
     assert {r["x_DocumentType"] for r in research} == {"chargeback"}
-    assert research[0]["SubAccountId"] == "CC-7"
+    (rounding,) = [r for r in research if r["x_LineKind"] == "rounding"]
+    assert rounding["SubAccountId"] == "CC-7"  # the document's: the terms closing May
+    # Each charge's row names the cost center the charge was made for.
+    assert {r["x_EventId"]: r["SubAccountId"] for r in research if r["x_EventId"]} == {
+        "r0": "CC-7", "r1": "CC-7", "r-x": "CC-8",
+    }  # fmt: skip
+    assert {r["BillingAccountName"] for r in research} == {"Research"}
     lab = [r for r in may if r["BillingAccountId"] == "lab"]
     assert {r["BilledCost"] for r in lab} == {"0"}  # shown, not billed
     assert exact_sum(Decimal(r["EffectiveCost"]) for r in lab) == Decimal("2.50")
@@ -146,7 +172,7 @@ async def test_the_focus_export_follows_the_rules_column_by_column(api, keys, ra
 
 
 async def test_csv_and_json_exports_carry_every_charge_and_line(api, keys, rated_charge):
-    client, ledger, books = api
+    client, ledger, books, _ = api
     ledger_with_every_kind_of_document(ledger, books, rated_charge)
     finance = keys.bearer(keys.finance)
 
@@ -156,7 +182,8 @@ async def test_csv_and_json_exports_carry_every_charge_and_line(api, keys, rated
     )
 
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
-    assert len(rows) == 4 + 1 + 2 + 1 + 1 + 1  # charges, rounding rows of the three documents
+    assert len(rows) == 4 + 1 + 3 + 1 + 1 + 1  # charges, rounding rows of the three documents
+    assert {r["cost_center"] for r in rows if r["customer"] == "research"} == {"CC-7", "CC-8"}
     acme = json.loads(as_json.text)
     assert {r["customer"] for r in acme} == {"acme"}
     assert exact_sum(Decimal(r["amount"]) for r in acme) == Decimal("10.14")
@@ -165,7 +192,7 @@ async def test_csv_and_json_exports_carry_every_charge_and_line(api, keys, rated
 
 
 async def test_a_customer_exports_only_its_own_documents(api, keys, rated_charge):
-    client, ledger, _ = api
+    client, ledger, _, _ = api
     store(ledger, [rated_charge("a1"), rated_charge("g1", customer="globex")])
 
     own = await client.get(

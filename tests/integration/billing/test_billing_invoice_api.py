@@ -6,39 +6,30 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from billing_support import billing_api
 
-from billing.adapters.ledger import SqlLedger, make_engine
-from billing.bootstrap import build_app
+from billing.adapters.ledger import SqlLedger
 from billing.domain.ledger import LedgerEntry
-from billing.settings import BillingSettings
-from chargeback.settings import InfraSettings
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def api(database_url, keys, tmp_path) -> AsyncIterator[tuple[httpx.AsyncClient, SqlLedger]]:
-    engine = make_engine(database_url)
-    infra = InfraSettings(database_url=database_url, chargeback_keys_file=tmp_path / "keys.json")
-    customers = tmp_path / "customers.yaml"
-    customers.write_text("customers: {}\n")
-    app = build_app(
-        BillingSettings(max_page_size=50, customers_file=customers, finalize_every_s=0),
-        infra=infra,
-        keys=keys.store,
-        engine=engine,
-        start_consumer=False,
-    )
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://billing") as client:
-            yield client, SqlLedger(engine)
-    engine.dispose()
+async def api(
+    database_url, keys, tmp_path, clock, redis_url
+) -> AsyncIterator[tuple[httpx.AsyncClient, SqlLedger]]:
+    async with billing_api(database_url, keys, tmp_path, clock, redis_url, max_page_size=50) as (
+        client,
+        ledger,
+        _,
+        _,
+    ):
+        yield client, ledger
 
 
 def store(ledger, charges):
     entries = [LedgerEntry(c, "usage.rated", 0, i) for i, c in enumerate(charges)]
-    ledger.record(group="billing", entries=entries, positions={})
+    ledger.record(group="billing", entries=entries, bounds={})
 
 
 async def test_finance_reads_a_draft_invoice_with_lines_rounded_once(api, keys, rated_charge):
@@ -142,20 +133,20 @@ async def test_a_customer_without_charges_gets_an_empty_draft(api, keys):
 
 
 @pytest.mark.parametrize(
-    "params, names",
+    "params, status, names",
     [
-        ({"customer": "acme", "period": "2024-13"}, "period"),
-        ({"customer": "acme", "period": "May 2024"}, "period"),
-        ({"customer": "ac me", "period": "2024-05"}, "customer"),
-        ({"customer": "acme", "period": "2024-05", "currency": "XXX"}, "currency"),
+        ({"customer": "acme", "period": "2024-13"}, 400, "period"),
+        ({"customer": "acme", "period": "May 2024"}, 400, "period"),
+        ({"customer": "ac me", "period": "2024-05"}, 422, "customer"),
+        ({"customer": "acme", "period": "2024-05", "currency": "XXX"}, 422, "currency"),
     ],
 )
-async def test_bad_input_is_refused_naming_what_was_wrong(api, keys, params, names):
+async def test_bad_input_is_refused_naming_what_was_wrong(api, keys, params, status, names):
     client, _ = api
 
     answer = await client.get("/v1/invoices", params=params, headers=keys.bearer(keys.finance))
 
-    assert answer.status_code == 422
+    assert answer.status_code == status
     assert names in answer.json()["detail"]
 
 
@@ -204,7 +195,7 @@ async def test_the_charges_behind_a_line_are_listed_page_by_page(api, keys, rate
     bad_period = await client.get(
         "/v1/invoices/acme/2024-1/charges", headers=keys.bearer(keys.acme)
     )
-    assert bad_period.status_code == 422
+    assert bad_period.status_code == 400 and "YYYY-MM" in bad_period.json()["detail"]
 
 
 async def test_operations_endpoints_answer(api):

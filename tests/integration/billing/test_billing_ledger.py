@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from billing.adapters.ledger.schema import draft_invoice_lines, rated_charges
 from billing.domain.exact import EXACT
 from billing.domain.ledger import LedgerEntry
-from billing.domain.periods import Period
+from terms.domain import Period
 
 pytestmark = pytest.mark.integration
 MAY = Period(2024, 5)
@@ -40,16 +40,16 @@ def test_the_same_batch_twice_changes_nothing(ledger, rated_charge):
         entry(rated_charge(f"e{i}", customer="acme" if i % 2 else "globex"), i // 2, i % 2)
         for i in range(6)
     ]
-    positions = {(TOPIC, 0): 3, (TOPIC, 1): 3}
+    bounds = {(TOPIC, 0): (0, 3), (TOPIC, 1): (0, 3)}
 
-    first = ledger.record(group="billing", entries=batch, positions=positions)
+    first = ledger.record(group="billing", entries=batch, bounds=bounds)
     before = snapshot(ledger)
-    again = ledger.record(group="billing", entries=batch, positions=positions)
+    again = ledger.record(group="billing", entries=batch, bounds=bounds)  # a replay
 
-    assert (first.written, first.duplicates) == (6, 0)
-    assert (again.written, again.duplicates) == (0, 6)
+    assert (first.written, first.duplicates, first.fenced) == (6, 0, {})
+    assert (again.written, again.fenced) == (0, {(TOPIC, 0): 3, (TOPIC, 1): 3})
     assert snapshot(ledger) == before
-    assert ledger.positions("billing", [(TOPIC, 0), (TOPIC, 1)]) == positions
+    assert ledger.positions("billing", [(TOPIC, 0), (TOPIC, 1)]) == {(TOPIC, 0): 3, (TOPIC, 1): 3}
 
 
 def test_repeats_within_and_across_batches_are_charged_once(ledger, rated_charge):
@@ -58,10 +58,10 @@ def test_repeats_within_and_across_batches_are_charged_once(ledger, rated_charge
     one = ledger.record(
         group="billing",
         entries=[entry(e1, 0), entry(e2, 1), entry(e1, 2)],
-        positions={(TOPIC, 0): 3},
+        bounds={(TOPIC, 0): (0, 3)},
     )
     two = ledger.record(
-        group="billing", entries=[entry(e2, 3), entry(e3, 4)], positions={(TOPIC, 0): 5}
+        group="billing", entries=[entry(e2, 3), entry(e3, 4)], bounds={(TOPIC, 0): (3, 5)}
     )
 
     assert (one.written, one.duplicates) == (2, 1)
@@ -73,26 +73,31 @@ def test_repeats_within_and_across_batches_are_charged_once(ledger, rated_charge
 
 
 def test_a_replayed_event_leaves_the_line_totals_alone(ledger, rated_charge):
-    ledger.record(group="billing", entries=[entry(rated_charge("e1"), 0)], positions={})
+    ledger.record(group="billing", entries=[entry(rated_charge("e1"), 0)], bounds={})
     lines = ledger.draft_lines("acme", MAY)
 
     replay = ledger.record(
-        group="billing", entries=[entry(rated_charge("e1", amount="99"), 0)], positions={}
+        group="billing", entries=[entry(rated_charge("e1", amount="99"), 0)], bounds={}
     )
 
     assert replay.written == 0
     assert ledger.draft_lines("acme", MAY) == lines
 
 
-def test_positions_never_go_backwards(ledger):
-    def store(offset):
-        ledger.record(group="billing", entries=[], positions={(TOPIC, 0): offset})
-        return ledger.positions("billing", [(TOPIC, 0)])[(TOPIC, 0)]
+def test_the_fence_moves_a_position_only_from_where_it_stands(ledger, rated_charge):
+    """The platform's one fence rule, in SQL: applied only over no position or its own."""
 
-    assert store(10) == 10
-    assert store(4) == 10
-    assert store(10) == 10
-    assert store(12) == 12
+    def store(first, following, *entries):
+        outcome = ledger.record(
+            group="billing", entries=list(entries), bounds={(TOPIC, 0): (first, following)}
+        )
+        return outcome.fenced, ledger.positions("billing", [(TOPIC, 0)])[(TOPIC, 0)]
+
+    assert store(0, 10) == ({}, 10)  # nothing stored yet: admitted
+    assert store(4, 8, entry(rated_charge("zombie"), 4)) == ({(TOPIC, 0): 10}, 10)  # replay
+    assert store(12, 14, entry(rated_charge("gap"), 12)) == ({(TOPIC, 0): 10}, 10)  # a gap
+    assert store(10, 12, entry(rated_charge("next"), 11)) == ({}, 12)
+    assert [c.event_id for c in ledger.charges(customer="acme", period=MAY)] == ["next"]
     assert ledger.positions("other-group", [(TOPIC, 0)]) == {}
     assert ledger.positions("billing", [(TOPIC, 1)]) == {}
 
@@ -104,9 +109,7 @@ def test_decimals_round_trip_exactly_and_are_never_stored_as_floats(ledger, rate
         rated_charge("e2", quantity="1", unit_price=huge, amount=huge),
     ]
 
-    ledger.record(
-        group="billing", entries=[entry(c, i) for i, c in enumerate(charges)], positions={}
-    )
+    ledger.record(group="billing", entries=[entry(c, i) for i, c in enumerate(charges)], bounds={})
 
     stored = ledger.charges(customer="acme", period=MAY)
     assert [(s.quantity, s.unit_price, s.amount) for s in stored] == [
@@ -126,23 +129,31 @@ def test_decimals_round_trip_exactly_and_are_never_stored_as_floats(ledger, rate
             assert set(conn.execute(text(query)).scalars()) == expected
 
 
-def test_a_charge_is_filed_under_the_utc_month_of_its_event(ledger, rated_charge):
+def test_a_charge_is_filed_under_the_period_it_carries_with_its_context(ledger, rated_charge):
     may_31_evening_in_brazil = datetime(2024, 5, 31, 23, 30, tzinfo=timezone(timedelta(hours=-3)))
-    charge = rated_charge("e1", event_time=may_31_evening_in_brazil)
+    utc = rated_charge("e1", event_time=may_31_evening_in_brazil)  # June in UTC
+    new_york = rated_charge(
+        "e2", event_time=may_31_evening_in_brazil, time_zone="America/New_York", cost_center="CC-7"
+    )  # still May where rating cut its period
 
-    ledger.record(group="billing", entries=[entry(charge, 0)], positions={})
+    ledger.record(group="billing", entries=[entry(utc, 0), entry(new_york, 1)], bounds={})
 
-    assert ledger.draft_lines("acme", MAY) == []
-    (stored,) = ledger.charges(customer="acme", period=Period(2024, 6))
-    assert stored.event_time == datetime(2024, 6, 1, 2, 30, tzinfo=UTC)
-    assert stored.recorded_at.tzinfo is not None
+    (in_may,) = ledger.charges(customer="acme", period=MAY)
+    (in_june,) = ledger.charges(customer="acme", period=Period(2024, 6))
+    assert (in_june.event_id, in_june.period, in_june.time_zone) == ("e1", "2024-06", "UTC")
+    assert in_june.event_time == datetime(2024, 6, 1, 2, 30, tzinfo=UTC)
+    assert in_june.recorded_at.tzinfo is not None
+    assert (in_may.event_id, in_may.time_zone, in_may.cost_center) == (
+        "e2", "America/New_York", "CC-7",
+    )  # fmt: skip
+    assert [line.charges for line in ledger.draft_lines("acme", MAY)] == [1]
 
 
 def test_the_charges_behind_a_line_come_in_pages(ledger, rated_charge):
     batch = [entry(rated_charge(f"c{i}"), i) for i in range(5)]
     batch += [entry(rated_charge(f"r{i}", meter="ram"), 5 + i) for i in range(2)]
     batch += [entry(rated_charge("g1", customer="globex"), 7)]
-    ledger.record(group="billing", entries=batch, positions={})
+    ledger.record(group="billing", entries=batch, bounds={})
 
     first = ledger.charges(customer="acme", period=MAY, service="compute", meter="cpu", limit=3)
     rest = ledger.charges(
@@ -164,7 +175,8 @@ def test_concurrent_writers_of_overlapping_batches_charge_each_event_once(ledger
     def writer(seed):
         picked = random.Random(seed).sample(charges, 40)
         batch = [entry(c, i) for i, c in enumerate(picked)]
-        return ledger.record(group="billing", entries=batch, positions={(TOPIC, 0): seed})
+        # Each writer its own partition (the fence admits it); events overlap across them.
+        return ledger.record(group="billing", entries=batch, bounds={(TOPIC, seed): (0, 40)})
 
     with ThreadPoolExecutor(4) as pool:
         outcomes = list(pool.map(writer, range(8)))
@@ -175,4 +187,5 @@ def test_concurrent_writers_of_overlapping_batches_charge_each_event_once(ledger
     by_id = {c.event_id: c for c in charges}
     assert sum(ln.charges for ln in lines) == len(stored)
     assert sum(ln.amount for ln in lines) == sum(by_id[i].amount for i in stored)
-    assert ledger.positions("billing", [(TOPIC, 0)]) == {(TOPIC, 0): 7}
+    parts = [(TOPIC, seed) for seed in range(8)]
+    assert ledger.positions("billing", parts) == {part: 40 for part in parts}

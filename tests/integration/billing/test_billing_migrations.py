@@ -43,7 +43,7 @@ def test_an_empty_database_migrated_to_head_matches_the_tables_billing_uses(engi
     migrate.upgrade(engine)  # idempotent: a restart migrates nothing
 
     assert differences(engine) == []
-    assert migrate.current_revision(engine) == "0002"
+    assert migrate.current_revision(engine) == "0003"
     tables = set(sa.inspect(engine).get_table_names())
     assert {"billing_alembic_version", "other_service_state"} <= tables
     assert "alembic_version" not in tables  # left free for another service's migrations
@@ -81,10 +81,58 @@ def test_a_ledger_made_before_migrations_is_upgraded_keeping_its_rows(engine):
 
     assert differences(engine) == []
     with engine.connect() as conn:
-        charge = conn.execute(sa.text("SELECT period, billed_period FROM rated_charges")).one()
+        charge = conn.execute(
+            sa.text("SELECT period, billed_period, time_zone, cost_center FROM rated_charges")
+        ).one()
         line = conn.execute(sa.text("SELECT period, usage_period FROM draft_invoice_lines")).one()
-    assert tuple(charge) == ("2024-05", "2024-05")
+    assert tuple(charge) == ("2024-05", "2024-05", "UTC", None)
     assert tuple(line) == ("2024-05", "2024-05")
+
+
+def test_charges_keep_the_context_billing_held_and_customers_lose_their_terms(engine):
+    migrate.upgrade(engine, "0002")
+    at = {"t": datetime(2024, 5, 2, tzinfo=UTC)}
+    if engine.dialect.name == "sqlite":
+        at = {"t": at["t"].replace(tzinfo=None)}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO billing_customers (customer, name, kind, statement_type, cost_center,"
+                " time_zone, currency, grace_seconds, commitments, settings_source, closed_through,"
+                " lock_version, updated_at) VALUES ('research', 'Research', 'internal',"
+                " 'chargeback', 'CC-7', 'Europe/Berlin', NULL, 3600, '[]', 'api', '2024-04', 0,"
+                " :t)"
+            ),
+            at,
+        )
+        for event, customer in (("e1", "research"), ("e2", "newco")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rated_charges (event_source, event_id, customer, period,"
+                    " billed_period, service, meter, unit, quantity, unit_price, amount, currency,"
+                    " price_book_version, event_time, rated_at, recorded_at, dimensions,"
+                    " breakdown, kafka_topic, kafka_partition, kafka_offset) VALUES ('s', :e, :c,"
+                    " '2024-05', '2024-05', 'compute', 'cpu', 'h', 1, 1, 1, 'USD', 'v', :t, :t,"
+                    " :t, '{}', '[]', 'usage.rated', 0, 0)"
+                ),
+                {**at, "e": event, "c": customer},
+            )
+
+    migrate.upgrade(engine)
+
+    assert differences(engine) == []
+    with engine.connect() as conn:
+        charges = conn.execute(
+            sa.text("SELECT event_id, time_zone, cost_center FROM rated_charges ORDER BY event_id")
+        ).all()
+        customer = conn.execute(sa.text("SELECT * FROM billing_customers")).mappings().one()
+    assert [tuple(c) for c in charges] == [("e1", "Europe/Berlin", "CC-7"), ("e2", "UTC", None)]
+    assert set(customer) == {
+        "customer", "kind", "statement_type", "grace_seconds", "settings_source",
+        "closed_through", "lock_version", "updated_at",
+    }  # fmt: skip
+    assert (customer["statement_type"], customer["grace_seconds"]) == ("chargeback", 3600)
+    assert customer["closed_through"] == "2024-04"
 
 
 def test_downgrade_and_upgrade_again_leave_the_same_schema(engine):

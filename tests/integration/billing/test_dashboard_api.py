@@ -8,45 +8,32 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from billing_support import Clock, store
-
-from billing.adapters.ledger import make_engine
-from billing.bootstrap import build_app
-from billing.settings import BillingSettings
-from chargeback.settings import InfraSettings
+from billing_support import Clock, billing_api, catalog_of, price_book, store
 
 pytestmark = pytest.mark.integration
 
-CUSTOMERS = """
-customers:
-  acme: {name: ACME Corp, cost_center: CC-1, time_zone: Asia/Tokyo}
-  globex: {name: Globex, cost_center: CC-2}
-  initech: {name: Initech, cost_center: CC-2}
-"""
+BOOK = price_book(
+    {
+        "acme": {"name": "ACME Corp", "cost_center": "CC-1", "time_zone": "Asia/Tokyo"},
+        "globex": {"name": "Globex", "cost_center": "CC-2"},
+        "initech": {"name": "Initech", "cost_center": "CC-2"},
+    }
+)
+TERMS = catalog_of(BOOK)
 
 
 @pytest.fixture
-async def api(database_url, keys, tmp_path) -> AsyncIterator[httpx.AsyncClient]:
+async def api(database_url, keys, tmp_path, redis_url) -> AsyncIterator[httpx.AsyncClient]:
     """The billing app on a clock 20 days into May 2024; `api.ledger` writes charges."""
-    engine = make_engine(database_url)
-    customers = tmp_path / "customers.yaml"
-    customers.write_text(CUSTOMERS)
-    app = build_app(
-        BillingSettings(customers_file=customers, finalize_every_s=0),
-        infra=InfraSettings(_env_file=None, database_url=database_url),
-        keys=keys.store,
-        engine=engine,
-        start_consumer=False,
-        clock=Clock(datetime(2024, 5, 21, tzinfo=UTC)),  # 20 of May's 31 days gone
-    )
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://billing") as client:
-                client.ledger = app.state.ledger
-                yield client
-    finally:
-        engine.dispose()
+    clock = Clock(datetime(2024, 5, 21, tzinfo=UTC))  # 20 of May's 31 days gone
+    async with billing_api(database_url, keys, tmp_path, clock, redis_url, book=BOOK) as (
+        client,
+        ledger,
+        _,
+        _,
+    ):
+        client.ledger = ledger
+        yield client
 
 
 JUNE = datetime(2024, 6, 2, tzinfo=UTC)
@@ -58,20 +45,21 @@ def at(day: int, hour: int = 12) -> datetime:
 
 @pytest.fixture
 def charged(api, rated_charge):
+    def charge(event_id, **fields):
+        return rated_charge(event_id, terms=TERMS, **fields)  # as rating made them
+
     store(
         api.ledger,
         [
-            rated_charge("a1", amount="1.004", event_time=at(2)),
-            rated_charge("a2", amount="0.000000000000000000000000000001", event_time=at(2)),
+            charge("a1", amount="1.004", event_time=at(2)),
+            charge("a2", amount="0.000000000000000000000000000001", event_time=at(2)),
             # 20:00 UTC on May 9 is May 10 in Tokyo: acme's day.
-            rated_charge("a3", service="storage", amount="2.5", event_time=at(9, 20)),
-            rated_charge("g1", customer="globex", amount="10", event_time=at(3)),
-            rated_charge(
-                "g2", customer="globex", service="storage", amount="0.125", event_time=at(20)
-            ),
-            rated_charge("i1", customer="initech", amount="5", event_time=at(20)),
-            rated_charge("june", customer="globex", amount="99", event_time=JUNE),
-            rated_charge("eur", customer="initech", amount="7", currency="EUR", event_time=at(4)),
+            charge("a3", service="storage", amount="2.5", event_time=at(9, 20)),
+            charge("g1", customer="globex", amount="10", event_time=at(3)),
+            charge("g2", customer="globex", service="storage", amount="0.125", event_time=at(20)),
+            charge("i1", customer="initech", amount="5", event_time=at(20)),
+            charge("june", customer="globex", amount="99", event_time=JUNE),
+            charge("eur", customer="initech", amount="7", currency="EUR", event_time=at(4)),
         ],
     )
 
@@ -140,11 +128,32 @@ async def test_a_customer_key_sees_only_its_own_customer(api, keys, charged):
 
 async def test_bad_input_is_refused_naming_what_is_wrong(api, keys):
     period = await get(api, keys, keys.finance, period="2024-13")
-    assert period.status_code == 422 and "month" in period.json()["detail"]
+    assert period.status_code == 400 and "month" in period.json()["detail"]
     customer = await get(api, keys, keys.finance, period="2024-05", customer="'; drop")
     assert customer.status_code == 422 and "customer" in customer.json()["detail"]
     currency = await get(api, keys, keys.finance, period="2024-05", currency="XXX")
     assert currency.status_code == 422 and "currency" in currency.json()["detail"]
+
+
+async def test_the_cost_center_filter_uses_each_charges_own_cost_center(api, keys, rated_charge):
+    store(
+        api.ledger,
+        [
+            rated_charge("a1", amount="1", cost_center="CC-1"),
+            rated_charge("a2", amount="2", cost_center="CC-9"),  # made for another cost center
+            rated_charge("g1", customer="globex", amount="4", cost_center="CC-9"),
+        ],
+    )
+
+    cc9 = (await get(api, keys, keys.finance, period="2024-05", cost_center="CC-9")).json()
+    choices = (await get(api, keys, keys.finance, "/v1/dashboard/filters", period="2024-05")).json()
+
+    assert (cc9["exact_total"], cc9["charges"]) == ("6", 2)
+    assert [(c["key"], c["cost_center"]) for c in cc9["by_customer"]] == [
+        ("globex", "CC-2"),  # names and cost centers shown are the terms'
+        ("acme", "CC-1"),
+    ]
+    assert choices["cost_centers"] == ["CC-1", "CC-2", "CC-9"]
 
 
 async def test_finance_filter_choices_list_every_customer_and_service(api, keys, charged):

@@ -63,13 +63,11 @@ async def monitor(tmp_path, redis_url, keys) -> AsyncIterator[tuple[object, str]
         await asyncio.wait_for(task, timeout=10)
 
 
-def billing_app(tmp_path, keys, monitor_url: str):
+def billing_app(tmp_path, keys, monitor_url: str, redis_url: str):
     database_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    customers = tmp_path / "customers.yaml"
-    customers.write_text("customers: {}\n")
     app = build_app(
-        BillingSettings(customers_file=customers, finalize_every_s=0),
-        infra=InfraSettings(_env_file=None, database_url=database_url),
+        BillingSettings(finalize_every_s=0),
+        infra=InfraSettings(_env_file=None, database_url=database_url, redis_url=redis_url),
         keys=keys.store,
         start_consumer=False,
     )
@@ -121,9 +119,11 @@ async def next_event(lines: AsyncIterator[str]) -> dict[str, str]:
     return block
 
 
-async def test_budgets_and_alerts_pass_through_with_the_callers_key(tmp_path, keys, monitor):
+async def test_budgets_and_alerts_pass_through_with_the_callers_key(
+    tmp_path, keys, monitor, redis_url
+):
     monitor_app, monitor_url = monitor
-    app = billing_app(tmp_path, keys, monitor_url)
+    app = billing_app(tmp_path, keys, monitor_url, redis_url)
     async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
         finance = await http.get("/v1/budget-monitor/budgets", headers=keys.bearer(keys.finance))
         assert finance.status_code == 200, finance.text
@@ -163,9 +163,9 @@ async def test_budgets_and_alerts_pass_through_with_the_callers_key(tmp_path, ke
         assert stranger.status_code == 401
 
 
-async def test_a_monitor_that_does_not_answer_is_a_clear_502(tmp_path, keys):
+async def test_a_monitor_that_does_not_answer_is_a_clear_502(tmp_path, keys, redis_url):
     dead = f"http://127.0.0.1:{free_port()}"
-    app = billing_app(tmp_path, keys, dead)
+    app = billing_app(tmp_path, keys, dead, redis_url)
     async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
         for path in ("/v1/budget-monitor/budgets", "/v1/budget-monitor/alerts"):
             answer = await http.get(path, headers=keys.bearer(keys.finance))

@@ -1,132 +1,123 @@
-"""Period-close lines: minimum-commitment shortfalls and volume true-ups, and their config."""
+"""Commitment shortfall lines: the one computation (`period_commitments`) on the period's
+own usage, for every pricing model, tiers and free allowances included."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
+from billing.domain.commitments import shortfall_lines, used_in_period
+from billing.domain.invoices import DraftLine, build_document
+from terms.adapters.files import parse_price_book
+from terms.domain import Period, PriceBookCatalog, period_commitments
 
-from billing.domain.commitment_config import (
-    CommitmentConfigError,
-    from_overrides,
-    parse_commitments,
-    unpriced_overrides,
-)
-from billing.domain.commitments import (
-    Commitment,
-    Tier,
-    UsageTotal,
-    close_lines,
-    shortfall,
-    tier_price,
-    volume_true_up,
-)
+MAY = Period(2024, 5)
+BOOK = """
+version: "2024.1"
+effective_from: "2024-01-01T00:00:00Z"
+currency: EUR
+services:
+  compute:
+    meters:
+      cpu:
+        unit: vcpu-hour
+        pricing:
+          model: graduated
+          tiers: [{up_to: "100", price: "0.10"}, {up_to: "1000", price: "0.08"}, {price: "0.05"}]
+      ram: {unit: GiB-hour, price: "0.01"}
+  storage:
+    meters:
+      gb:
+        unit: GiB-month
+        free_allowance: "100"
+        pricing:
+          model: volume
+          tiers: [{up_to: "1000", price: "0.03"}, {price: "0.02"}]
+customers:
+  acme:
+    discount_percent: "10"
+    overrides:
+      compute: {cpu: {committed: "500"}, ram: {committed: "10"}}
+      storage: {gb: {committed: "2000"}}
+"""
+CATALOG = PriceBookCatalog([parse_price_book(BOOK)])
 
 
-def used(quantity, amount, meter="cpu"):
-    return UsageTotal("compute", meter, "h", Decimal(quantity), Decimal(amount))
-
-
-def test_a_minimum_spend_not_reached_is_owed_as_a_shortfall():
-    commitment = Commitment("compute", minimum_amount=Decimal("100"))
-
-    line = shortfall(commitment, [used(10, "30.5"), used(5, "9.5", meter="ram")])
-
-    assert (line.kind, line.amount, line.meter) == ("commitment_shortfall", Decimal("60.0"), "*")
-    assert shortfall(commitment, [used(1, "100")]) is None
-
-
-def test_a_committed_quantity_not_used_is_charged_at_the_committed_price():
-    commitment = Commitment(
-        "compute", "cpu", minimum_quantity=Decimal(1000), unit_price=Decimal("0.04")
+def line(service, meter, quantity, usage_period="2024-05", amount="1"):
+    return DraftLine(
+        service, meter, "u", "EUR", Decimal(quantity), Decimal(amount), 1, usage_period
     )
 
-    line = shortfall(commitment, [used("400.5", "16.02"), used(999, "99", meter="ram")])
 
-    assert (line.quantity, line.amount, line.unit) == (Decimal("599.5"), Decimal("23.980"), "h")
-    assert shortfall(commitment, [used(1000, "40")]) is None
-
-
-def test_a_volume_true_up_prices_the_whole_period_at_the_tier_reached():
-    tiers = (Tier(Decimal(100), Decimal("0.05")), Tier(None, Decimal("0.03")))
-    commitment = Commitment("compute", "cpu", volume_tiers=tiers)
-
-    cheaper = volume_true_up(commitment, [used(150, "7.50")])  # billed at 0.05 each
-    same = volume_true_up(commitment, [used(50, "2.50")])
-
-    assert tier_price(tiers, Decimal(100)) == Decimal("0.05")
-    assert (cheaper.kind, cheaper.amount) == ("volume_true_up", Decimal("-3.00"))  # a credit
-    assert same is None
-
-
-def test_close_lines_come_in_commitment_order():
-    commitments = [
-        Commitment("compute", minimum_amount=Decimal(10)),
-        Commitment("compute", "cpu", volume_tiers=(Tier(None, Decimal("0.01")),)),
+def test_only_the_periods_own_usage_counts_not_late_usage_of_earlier_ones():
+    lines = [
+        line("compute", "cpu", "100"),
+        line("compute", "cpu", "50"),
+        line("compute", "cpu", "1000", usage_period="2024-04"),  # late usage of April
+        line("storage", "gb", "300"),
     ]
 
-    lines = close_lines(commitments, [used(100, "5")])
+    assert used_in_period(lines, MAY) == {
+        ("compute", "cpu"): Decimal(150),
+        ("storage", "gb"): Decimal(300),
+    }
 
-    assert [(ln.kind, ln.amount) for ln in lines] == [
-        ("commitment_shortfall", Decimal(5)),
-        ("volume_true_up", Decimal("-4.00")),
+
+def test_shortfalls_on_graduated_and_volume_meters_are_the_one_computation():
+    used = {("compute", "cpu"): Decimal(150), ("storage", "gb"): Decimal(300)}
+    owed = period_commitments(CATALOG, "acme", MAY, used)
+
+    lines = shortfall_lines(owed)
+
+    expected = {(s.service, s.meter): s for s in owed.shortfalls if s.amount}
+    assert [(ln.service, ln.meter) for ln in lines] == [
+        ("compute", "cpu"),
+        ("compute", "ram"),
+        ("storage", "gb"),
     ]
-
-
-def test_commitments_are_read_from_the_price_books_overrides():
-    services = {
-        "compute": {"meters": {"cpu_hours": {"unit": "h", "price": "0.05"}}},
-        "storage": {"meters": {"gb": {"unit": "GB", "pricing": {"model": "volume", "tiers": []}}}},
-    }
-    customer = {
-        "discount_percent": "5",
-        "overrides": {
-            "compute": {"cpu_hours": {"committed": "1000"}},
-            "storage": {"gb": {"committed": "200000"}},
-        },
-    }
-
-    (found,) = from_overrides(customer, services, customer="acme")
-
-    assert (found.meter, found.minimum_quantity, found.unit_price) == (
-        "cpu_hours",
-        Decimal(1000),
-        Decimal("0.0475"),
+    for ln in lines:
+        assert (ln.kind, ln.quantity, ln.amount, ln.unit) == (
+            "commitment_shortfall",
+            expected[(ln.service, ln.meter)].quantity,
+            expected[(ln.service, ln.meter)].amount,
+            expected[(ln.service, ln.meter)].unit,
+        )
+    cpu, ram, gb = lines
+    # Graduated: units 150..500 priced where they would have fallen (50 at 0.10, 300 at
+    # 0.08), less the 10 % discount.
+    assert (cpu.quantity, cpu.amount) == (Decimal(350), Decimal("25.2"))
+    # Volume with 100 free: 1,900 billable at 0.02 against 200 at 0.03, less 10 %.
+    assert (gb.quantity, gb.amount) == (Decimal(1700), Decimal("28.8"))
+    assert (ram.quantity, ram.amount) == (Decimal(10), Decimal("0.09"))
+    assert cpu.description == (
+        "committed 500 vcpu-hour of compute/cpu, used 150; price book 2024.1"
     )
-    assert unpriced_overrides(customer, services) == ["storage/gb"]
 
 
-def test_the_commitments_list_and_mapping_forms_are_read():
-    listed = parse_commitments(
-        {
-            "commitments": [
-                {"service": "ci", "minimum_amount": "50", "volume_tiers": [{"price": "0.1"}]}
-            ]
-        },
+def test_a_met_commitment_gives_no_line_and_none_used_owes_all():
+    met = period_commitments(
+        CATALOG,
+        "acme",
+        MAY,
+        {("compute", "cpu"): Decimal(500), ("compute", "ram"): Decimal(11), ("storage", "gb"): 0},
+    )
+    nothing = period_commitments(CATALOG, "acme", MAY, {})
+
+    assert [(ln.service, ln.meter) for ln in shortfall_lines(met)] == [("storage", "gb")]
+    assert [ln.quantity for ln in shortfall_lines(nothing)] == [500, 10, 2000]
+    assert shortfall_lines(period_commitments(CATALOG, "globex", MAY, {})) == []
+
+
+def test_a_shortfall_line_is_rounded_once_on_the_document_like_every_line():
+    owed = period_commitments(CATALOG, "acme", MAY, {("compute", "cpu"): Decimal("150.05")})
+    document = build_document(
         customer="acme",
-    )
-    mapped = parse_commitments(
-        {"commitments": {"ci.minutes": {"minimum_amount": 50}}}, customer="acme"
-    )
-
-    assert listed[0].volume_tiers == (Tier(None, Decimal("0.1")),)
-    assert (mapped[0].service, mapped[0].meter, mapped[0].minimum_amount) == (
-        "ci",
-        "minutes",
-        Decimal(50),
+        period=MAY,
+        currency="EUR",
+        lines=[line("compute", "cpu", "150.05", amount="14.004")],
+        close_lines=shortfall_lines(owed),
     )
 
-
-@pytest.mark.parametrize(
-    "raw, complaint",
-    [
-        ({"commitments": "lots"}, "must be a list"),
-        ({"commitments": [{"minimum_amount": "1"}]}, "must name a service"),
-        ({"commitments": [{"service": "ci", "minimum_amount": 0.5}]}, "minimum_amount"),
-        ({"commitments": [{"service": "ci", "minimum_quantity": "5"}]}, "unit_price"),
-        ({"commitments": [{"service": "ci", "volume_tiers": [{"up_to": "5"}]}]}, "needs a price"),
-    ],
-)
-def test_bad_commitments_are_refused_naming_the_field(raw, complaint):
-    with pytest.raises(CommitmentConfigError, match=complaint):
-        parse_commitments(raw, customer="acme")
+    cpu = next(ln for ln in document.lines if ln.kind == "commitment_shortfall")
+    assert cpu.exact_amount == owed.shortfalls[0].amount == Decimal("25.1964")
+    assert str(cpu.amount.amount) == "25.20"
+    assert document.exact_total == sum((ln.exact_amount for ln in document.lines), start=Decimal(0))

@@ -56,3 +56,10 @@ def test_a_charge_too_precise_to_store_exactly_is_poison(rated_charge):
 
     with pytest.raises(Poisoned, match="offset 7"):
         decode_entry(TP, record(raw))
+
+
+def test_a_charge_whose_period_is_outside_the_calendar_is_poison(rated_charge):
+    raw = codec.encode(rated_charge("e1", period="1999-12"))  # a month, outside the calendar
+
+    with pytest.raises(Poisoned, match="offset 7"):
+        decode_entry(TP, record(raw))

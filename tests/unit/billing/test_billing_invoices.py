@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from decimal import Decimal
 
 import pytest
 
 from billing.domain.invoices import DraftLine, build_draft_invoice, currencies_of
 from billing.domain.ledger import LedgerEntry, line_deltas, place
-from billing.domain.periods import Period
 from chargeback.money import CurrencyMismatchError
+from terms.domain import Period
 
 MAY = Period(2024, 5)
 
@@ -29,7 +28,7 @@ def line(
 
 def test_three_charges_of_0_004_make_one_line_of_0_01_not_0_00(rated_charge):
     entries = [LedgerEntry(rated_charge(f"e{i}"), "usage.rated", 0, i) for i in range(3)]
-    ((key, totals),) = line_deltas([place(e, UTC, None) for e in entries]).items()
+    ((key, totals),) = line_deltas([place(e, None) for e in entries]).items()
     draft = DraftLine(
         key.service,
         key.meter,

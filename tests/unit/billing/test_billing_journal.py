@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -10,30 +9,40 @@ import pytest
 from billing.domain.closing import closing_entries, credit_note_entries
 from billing.domain.commitments import CloseLine
 from billing.domain.credit_notes import CreditNoteError, CreditRequest, credit_note
-from billing.domain.customers import parse_customer
+from billing.domain.customer_settings import parse_settings
+from billing.domain.customers import compose
 from billing.domain.invoices import DraftLine, build_document
 from billing.domain.journal import balanced, transfer, usage_entries
 from billing.domain.ledger import LedgerEntry, place
-from billing.domain.periods import Period
 from billing.domain.trial_balance import trial_balance
+from terms.adapters.files import parse_price_book
+from terms.domain import Period
 
 MAY = Period(2024, 5)
 CUSTOMERS = {
-    "acme": parse_customer("acme", {}),
-    "it": parse_customer("it", {"kind": "internal", "cost_center": "CC-1"}),
-    "lab": parse_customer("lab", {"statement_type": "showback"}),
+    "acme": parse_settings("acme", {}),
+    "it": parse_settings("it", {"kind": "internal"}),
+    "lab": parse_settings("lab", {"statement_type": "showback"}),
 }
+BOOK = parse_price_book("""
+version: "2024.1"
+effective_from: "2024-01-01T00:00:00Z"
+currency: USD
+services: {compute: {meters: {cpu: {unit: vcpu-hour, price: "0.004"}}}}
+customers:
+  it: {name: IT, cost_center: CC-1}
+""")
 
 
 def placed(charge, closed=None):
-    return place(LedgerEntry(charge, "usage.rated", 0, 0), UTC, closed)
+    return place(LedgerEntry(charge, "usage.rated", 0, 0), closed)
 
 
 def test_a_batch_posts_one_balanced_entry_per_customer_service_and_period(rated_charge):
     batch = [
-        placed(rated_charge("a1", amount="0.004")),
+        placed(rated_charge("a1", amount="0.004", cost_center="CC-9")),
         placed(rated_charge("a2", amount="1.996")),
-        placed(rated_charge("i1", customer="it", amount="3")),
+        placed(rated_charge("i1", customer="it", amount="3", cost_center="CC-1")),
         placed(rated_charge("l1", customer="lab", amount="4")),
         placed(rated_charge("late", amount="5"), closed=MAY),
     ]
@@ -51,6 +60,23 @@ def test_a_batch_posts_one_balanced_entry_per_customer_service_and_period(rated_
     ]
     assert entries[0].postings[0].debit == Decimal("2.000")
     assert [e.memo for e in entries] == [False, False, False, True]
+    assert balanced(entries)
+
+
+def test_chargeback_goes_to_the_cost_center_each_charge_carries(rated_charge):
+    batch = [
+        placed(rated_charge("i1", customer="it", amount="3", cost_center="CC-1")),
+        placed(rated_charge("i2", customer="it", amount="2", cost_center="CC-2")),
+        placed(rated_charge("i3", customer="it", amount="1")),  # none: the department's own
+    ]
+
+    entries = usage_entries(batch, CUSTOMERS)
+
+    assert sorted((e.postings[0].account, e.postings[0].debit) for e in entries) == [
+        ("chargeback:CC-1", Decimal(3)),
+        ("chargeback:CC-2", Decimal(2)),
+        ("chargeback:it", Decimal(1)),
+    ]
     assert balanced(entries)
 
 
@@ -77,7 +103,7 @@ def test_closing_posts_close_lines_and_the_rounding_difference():
         number="INV-000007",
     )
 
-    entries = closing_entries(CUSTOMERS["acme"], document)
+    entries = closing_entries(compose(CUSTOMERS["acme"], BOOK), document)
 
     assert (document.total.amount, document.exact_total) == (Decimal("1.50"), Decimal("1.504"))
     assert [(e.source, [(p.account, p.debit, p.credit) for p in e.postings]) for e in entries] == [
@@ -87,6 +113,11 @@ def test_closing_posts_close_lines_and_the_rounding_difference():
         ),
         ("rounding", [("rounding", Decimal("0.004"), 0), ("receivable:acme", 0, Decimal("0.004"))]),
     ]
+    # Charged back: to the cost center of the terms closing the period.
+    internal = closing_entries(compose(CUSTOMERS["it"], BOOK), document)
+    assert {p.account for e in internal for p in e.postings} == {
+        "chargeback:CC-1", "adjustments:compute", "rounding",
+    }  # fmt: skip
 
 
 def test_credit_notes_are_checked_against_the_invoice_and_post_against_income():
@@ -102,11 +133,13 @@ def test_credit_notes_are_checked_against_the_invoice_and_post_against_income():
         )  # fmt: skip
 
     note = issue("4.00", already="6.00")
-    (entry,) = credit_note_entries(CUSTOMERS["acme"], note)
+    (entry,) = credit_note_entries(CUSTOMERS["acme"], note, cost_center=None)
     assert [(p.account, p.debit, p.credit) for p in entry.postings] == [
         ("credit-notes:compute", Decimal("4.00"), 0),
         ("receivable:acme", 0, Decimal("4.00")),
     ]
+    (charged_back,) = credit_note_entries(CUSTOMERS["it"], note, cost_center="CC-1")
+    assert charged_back.postings[1].account == "chargeback:CC-1"
     with pytest.raises(CreditNoteError, match="left to credit"):
         issue("4.01", already="6.00")
     with pytest.raises(CreditNoteError, match="not on INV-000001"):

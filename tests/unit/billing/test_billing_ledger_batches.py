@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,7 +15,7 @@ from billing.domain.ledger import (
     line_deltas,
     place,
 )
-from billing.domain.periods import Period
+from terms.domain import InvalidPeriodError, Period
 
 
 def entry(charge, offset=0, partition=0):
@@ -47,7 +46,7 @@ def test_line_deltas_sum_exactly_per_customer_period_and_meter(rated_charge):
         entry(rated_charge("e4", event_time=datetime(2024, 6, 1, tzinfo=UTC))),
     ]
 
-    deltas = line_deltas([place(e, UTC, None) for e in batch])
+    deltas = line_deltas([place(e, None) for e in batch])
 
     cpu_may = deltas[LineKey("acme", "2024-05", "compute", "cpu", "vcpu-hour", "USD", "2024-05")]
     assert str(cpu_may.amount) == big + ".000000000123456789"
@@ -58,26 +57,38 @@ def test_line_deltas_sum_exactly_per_customer_period_and_meter(rated_charge):
     assert len(deltas) == 3
 
 
-def test_a_charge_falls_in_the_month_of_its_event_in_the_customers_time_zone(rated_charge):
+def test_a_charge_falls_in_the_period_it_carries_never_a_recomputed_one(rated_charge):
     june_1_utc_is_may_31_in_new_york = datetime(2024, 6, 1, 3, 30, tzinfo=UTC)
-    charge = entry(rated_charge(event_time=june_1_utc_is_may_31_in_new_york))
+    cut_in_new_york = entry(
+        rated_charge(event_time=june_1_utc_is_may_31_in_new_york, time_zone="America/New_York")
+    )
+    cut_in_utc = entry(rated_charge(event_time=june_1_utc_is_may_31_in_new_york))
 
-    in_new_york = place(charge, ZoneInfo("America/New_York"), None)
-    in_utc = place(charge, UTC, None)
+    in_new_york, in_utc = place(cut_in_new_york, None), place(cut_in_utc, None)
 
+    assert cut_in_new_york.charge.period == "2024-05"
     assert (str(in_new_york.usage), str(in_new_york.billed)) == ("2024-05", "2024-05")
     assert (str(in_utc.usage), str(in_utc.billed)) == ("2024-06", "2024-06")
+    # Whatever the event time says, the period the charge carries is the one it bills in.
+    carried = place(entry(rated_charge(period="2024-04")), None)
+    assert (str(carried.usage), carried.line.usage_period) == ("2024-04", "2024-04")
+
+
+@pytest.mark.parametrize("period", ["1999-12", "3000-01", "9999-12"])
+def test_a_charge_whose_period_is_outside_the_calendar_is_refused(rated_charge, period):
+    with pytest.raises(InvalidPeriodError, match="2000-01 to 2999-12"):
+        entry(rated_charge(period=period))
 
 
 def test_usage_of_a_finalized_period_is_billed_on_the_first_open_one(rated_charge):
     april = entry(rated_charge(event_time=datetime(2024, 4, 30, 23, tzinfo=UTC)))
 
-    placed = place(april, UTC, Period(2024, 5))  # April and May are finalized
+    placed = place(april, Period(2024, 5))  # April and May are finalized
 
     assert (str(placed.usage), str(placed.billed), placed.late) == ("2024-04", "2024-06", True)
     line = placed.line
     assert (line.period, line.usage_period) == ("2024-06", "2024-04")
-    assert not place(april, UTC, Period(2024, 3)).late
+    assert not place(april, Period(2024, 3)).late
 
 
 @pytest.mark.parametrize(

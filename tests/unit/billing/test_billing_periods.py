@@ -1,4 +1,5 @@
-"""Billing periods: 'YYYY-MM', cut in UTC."""
+"""Billing periods as billing uses them (`terms.domain.Period`, the one period type):
+'YYYY-MM', bounded to 2000-01 .. 2999-12, cut in UTC unless a zone is given."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from billing.domain.periods import InvalidPeriodError, Period
+from terms.domain import InvalidPeriodError, Period
 
 
 def test_a_period_is_parsed_from_and_written_as_yyyy_mm():
@@ -28,6 +29,10 @@ def test_a_period_is_parsed_from_and_written_as_yyyy_mm():
         "",
         "may",
         "0999-01",
+        "9999-12",
+        "0000-01",
+        "1999-12",
+        "3000-01",
     ],
 )
 def test_anything_but_a_real_month_is_refused_with_the_reason(text):

@@ -1,14 +1,21 @@
-"""The one composition root: the billing app (API, usage.rated consumer, scheduler)."""
+"""The one composition root: the billing app (API, usage.rated consumer, scheduler).
+
+Customer terms come from the registry of published price-book versions in Redis (the
+one every service reads): the seed versions (`CHARGEBACK_PRICE_BOOK`) are published at
+start if absent, and each use of terms refreshes the catalog, so a version published
+through rating's API is in force here without a restart. Billing's own per-customer
+settings come from its settings file and API.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from collections.abc import AsyncIterator, Sequence
 
 from fastapi import FastAPI
+from redis.asyncio import Redis
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -20,11 +27,14 @@ from billing.entrypoints.ledger_consumer import LedgerWriter
 from billing.entrypoints.scheduler import finalize_periodically
 from billing.settings import EMBEDDED_DATABASE_URL, BillingSettings
 from chargeback.auth import KeyStore
+from chargeback.clock import Clock, utc_now
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
 from chargeback.settings import InfraSettings
 from chargeback.tracking import ConsumerConfig, FailurePolicy, TrackingConsumer
 from chargeback.web import attach_keys, operations_router
+from terms.adapters import open_registry
+from terms.domain import PriceBook
 
 READY_TIMEOUT_S = 2.0
 log = logging.getLogger(__name__)
@@ -35,34 +45,43 @@ def build_app(
     *,
     infra: InfraSettings,
     keys: KeyStore,
+    seed: Sequence[tuple[PriceBook, str]] = (),
+    terms_redis_url: str | None = None,
     engine: Engine | None = None,
     start_consumer: bool = True,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock = utc_now,
 ) -> FastAPI:
     """The app; it connects only when started (its lifespan), never here.
 
-    At start it migrates the ledger, loads customer settings and service costs from
-    their files, starts the usage.rated consumer and the finalization scheduler.
+    At start it publishes the seed price-book versions not yet published (in the registry
+    at `terms_redis_url`, else `REDIS_URL`), migrates the ledger, loads customer settings
+    and service costs from their files, starts the usage.rated consumer and the
+    finalization scheduler.
     """
     owns_engine = engine is None
     engine = (
         engine if engine is not None else make_engine(infra.database_url or EMBEDDED_DATABASE_URL)
     )
-    ledger = SqlLedger(engine, clock=clock) if clock else SqlLedger(engine)
-    books = SqlBooks(engine, clock=clock) if clock else SqlBooks(engine)
+    redis = Redis.from_url(terms_redis_url or infra.require_redis())
+    registry = open_registry(redis)
+    ledger = SqlLedger(engine, clock=clock)
+    books = SqlBooks(engine, clock=clock)
     consumer = _consumer(settings, infra, ledger) if start_consumer else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(_prepare, settings, ledger, books)
         tasks = []
-        if consumer is not None:
-            await ensure_topics(consumer.config.bootstrap)
-            await consumer.start()
-        if settings.finalize_every_s > 0:
-            scheduler = finalize_periodically(ledger, books, settings)
-            tasks.append(asyncio.create_task(scheduler, name="billing-finalize"))
         try:
+            published = await registry.seed(seed)
+            if published:
+                log.info("seed price-book versions published: %s", ", ".join(published))
+            await asyncio.to_thread(_prepare, settings, ledger, books)
+            if consumer is not None:
+                await ensure_topics(consumer.config.bootstrap)
+                await consumer.start()
+            if settings.finalize_every_s > 0:
+                scheduler = finalize_periodically(ledger, books, registry, settings)
+                tasks.append(asyncio.create_task(scheduler, name="billing-finalize"))
             yield
         finally:
             for task in tasks:
@@ -71,6 +90,7 @@ def build_app(
                     await task
             if consumer is not None:
                 await consumer.stop()
+            await redis.aclose()
             if owns_engine:
                 engine.dispose()
 
@@ -79,6 +99,7 @@ def build_app(
             return False
         try:
             await asyncio.wait_for(asyncio.to_thread(ledger.ping), READY_TIMEOUT_S)
+            await asyncio.wait_for(registry.refresh(), READY_TIMEOUT_S)
         except Exception:
             return False
         return True
@@ -88,6 +109,8 @@ def build_app(
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.books = books
+    app.state.registry = registry
+    app.state.clock = clock
     app.state.consumer = consumer
     app.include_router(operations_router(ready))
     for module in (invoices, documents, accounting, costs, customers, exports):
@@ -101,10 +124,10 @@ def build_app(
 def _prepare(settings: BillingSettings, ledger: SqlLedger, books: SqlBooks) -> None:
     """Migrate the ledger, then load the settings files (API-set values are kept)."""
     ledger.create_schema()
-    source = settings.customers_source()
-    if source is not None:
-        stored = ledger.save_customers(load_customers(source), source="file")
-        log.info("customer settings from %s: %d stored", source, stored)
+    if settings.customers_file is not None:
+        found = load_customers(settings.customers_file)
+        stored = ledger.save_customers(found, source="file")
+        log.info("customer settings from %s: %d stored", settings.customers_file, stored)
     if settings.costs_file is not None:
         stored = books.save_costs(load_costs(settings.costs_file), source="file")
         log.info("service costs from %s: %d stored", settings.costs_file, stored)

@@ -1,18 +1,19 @@
-"""YAML files finance keeps: customers (the price book's `customers`) and service costs."""
+"""YAML files finance keeps: customers' billing settings, and service costs.
+
+The customers file holds billing's settings only (`customers: {id: {kind,
+statement_type, grace_days, grace_hours}}`); a customer's terms are the price book's,
+so a term in the file (a time zone, a cost center, ...) stops the start with the reason.
+"""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from billing.domain.commitment_config import unpriced_overrides
 from billing.domain.costs import ServiceCost, parse_service_cost
-from billing.domain.customers import Customer, parse_customer
-
-log = logging.getLogger(__name__)
+from billing.domain.customer_settings import CustomerConfigError, CustomerSettings, parse_settings
 
 
 class ConfigFileError(ValueError):
@@ -29,33 +30,23 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def price_book_file(path: Path) -> Path:
-    """A price-book path may name a directory of version files: the last one by name."""
-    if path.is_dir():
-        versions = sorted(path.glob("*.y*ml"))
-        if not versions:
-            raise ConfigFileError(f"{path}: no price-book files in the directory")
-        return versions[-1]
-    return path
-
-
-def load_customers(path: Path) -> list[Customer]:
-    """Customers of a price book's `customers` section (its `services` price commitments)."""
-    book = _load(price_book_file(path))
-    section, services = book.get("customers") or {}, book.get("services") or {}
-    if not isinstance(section, dict) or not isinstance(services, dict):
+def load_customers(path: Path) -> list[CustomerSettings]:
+    """The billing settings of the file's `customers` section."""
+    data = _load(path)
+    unknown = sorted(str(key) for key in data if key != "customers")
+    if unknown:
+        raise ConfigFileError(f"{path}: unexpected {', '.join(unknown)}; expected customers")
+    section = data.get("customers") or {}
+    if not isinstance(section, dict):
         raise ConfigFileError(f"{path}: customers must be a mapping of customer id to settings")
-    try:
-        found = [parse_customer(str(cid), raw or {}, services) for cid, raw in section.items()]
-    except (ValueError, TypeError, ArithmeticError) as exc:
-        raise ConfigFileError(f"{path}: {exc}") from None
+    found = []
     for cid, raw in section.items():
-        for meter in unpriced_overrides(raw or {}, services):
-            log.warning(
-                "customer %s: commitment on %s has no flat price; its shortfall is not billed",
-                cid,
-                meter,
-            )
+        if raw is not None and not isinstance(raw, dict):
+            raise ConfigFileError(f"{path}: customers.{cid} must be a mapping of settings")
+        try:
+            found.append(parse_settings(str(cid), raw or {}))
+        except CustomerConfigError as exc:
+            raise ConfigFileError(f"{path}: {exc}") from None
     return found
 
 

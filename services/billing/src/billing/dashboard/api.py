@@ -20,12 +20,14 @@ from billing.dashboard.spend_reads import Choices, Filters, choices
 from billing.entrypoints.http.deps import (
     Caller,
     Ledger,
+    Registry,
     Settings,
     scope_customer,
     valid_identifier,
     valid_period,
 )
 from chargeback.money import MINOR_UNITS
+from terms.domain import PriceBookCatalog
 
 router = APIRouter(tags=["dashboard"])
 PeriodQuery = Annotated[
@@ -47,6 +49,7 @@ async def spend(
     request: Request,
     caller: Caller,
     ledger: Ledger,
+    registry: Registry,
     settings: Settings,
     period: PeriodQuery = None,
     customer: NameQuery = None,
@@ -65,10 +68,12 @@ async def spend(
     )
     if currency is not None and currency not in MINOR_UNITS:
         raise HTTPException(422, f"currency {currency!r} is not one the platform bills in")
+    catalog = await registry.refresh()
     report = await asyncio.to_thread(
         period_spend,
         ledger.engine,
         filters,
+        catalog=catalog,
         now=now,
         currency=currency,
         default_currency=settings.default_currency,
@@ -79,18 +84,21 @@ async def spend(
 
 @router.get("/v1/dashboard/filters")
 async def filter_choices(
-    caller: Caller, ledger: Ledger, period: PeriodQuery = None
+    caller: Caller, ledger: Ledger, registry: Registry, period: PeriodQuery = None
 ) -> FilterChoicesPublic:
     """The customers, cost centers and services the filters offer for a period."""
     only = scope_customer(caller, None)
     month = _period(period, ledger.clock())
-    found = await asyncio.to_thread(_choices, ledger, month, only)
+    catalog = await registry.refresh()
+    found = await asyncio.to_thread(_choices, ledger, catalog, month, only)
     return FilterChoicesPublic.of(month, found)
 
 
-def _choices(ledger: SqlLedger, period: str, only: str | None) -> Choices:
+def _choices(
+    ledger: SqlLedger, catalog: PriceBookCatalog, period: str, only: str | None
+) -> Choices:
     with ledger.reading() as conn:
-        return choices(conn, period, only)
+        return choices(conn, catalog, period, only)
 
 
 @router.get("/v1/dashboard/me")

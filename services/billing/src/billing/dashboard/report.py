@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from billing.dashboard.forecast import DEFAULT_MIN_ELAPSED_PERCENT
 from billing.dashboard.spend import Spend, SpendTally, days_of
 from billing.dashboard.spend_reads import UTC_ZONE, CustomerInfo, Filters, directory, spend_rows
-from billing.domain.periods import Period
+from terms.domain import Period, PriceBookCatalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,26 +30,29 @@ def period_spend(
     engine: Engine,
     filters: Filters,
     *,
+    catalog: PriceBookCatalog,
     now: datetime,
     currency: str | None,
     default_currency: str,
     min_elapsed_percent: Decimal = DEFAULT_MIN_ELAPSED_PERCENT,
 ) -> SpendReport:
-    """The spend matching `filters`, with its days and forecast cut in the customers' zone."""
+    """The spend matching `filters`, with its days and forecast cut in the customers' zone
+    (as their terms closing the period state it)."""
     tally, charged = SpendTally(), set()
     with engine.connect() as conn:
-        customers = directory(conn)
-        for row in spend_rows(conn, filters, customers):
+        for row in spend_rows(conn, filters):
             tally.add(row)
             charged.add(row.customer)
-    zone = _common_zone(customers, {filters.customer} if filters.customer else charged)
+    shown = {filters.customer} if filters.customer else charged
+    customers = directory(charged | shown, catalog, filters.period)
+    zone = _common_zone(customers, shown)
     period = Period.parse(filters.period)
     start, end = period.start_in(zone), period.end_in(zone)
-    first, after = date(period.year, period.month, 1), period.next()
+    first, after = date(period.year, period.month, 1), period.end.date()  # UTC month's end
     spend = tally.spend(
         currency=currency,
         default_currency=default_currency,
-        days=days_of(first, date(after.year, after.month, 1)),
+        days=days_of(first, after),
         window=(start, end),
         now=now,
         min_elapsed_percent=min_elapsed_percent,

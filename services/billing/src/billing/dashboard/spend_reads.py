@@ -1,14 +1,18 @@
 """Read-only SQL behind the dashboard: a period's charges (a few columns), who the
 customers are, and the choices the filters offer. Nothing here writes.
 
-Amounts are summed in Python (`spend.SpendTally`), never by SQL: SQLite keeps them as
-text (see `billing.adapters.ledger.types`).
+A charge is filtered and dated by the context it carries (its period, its cost center,
+the zone that cut its period); names and zones shown are the customers' terms, as the
+price-book version closing the period states them. Amounts are summed in Python
+(`spend.SpendTally`), never by SQL: SQLite keeps them as text (see
+`billing.adapters.ledger.types`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Select, select
@@ -16,16 +20,20 @@ from sqlalchemy import Connection, Select, select
 from billing.adapters.ledger.accounting_schema import billing_customers as bc
 from billing.adapters.ledger.schema import rated_charges as rc
 from billing.dashboard.spend import SpendRow
+from billing.domain.customer_settings import CustomerSettings
+from billing.domain.customers import book_at, customer_for_period
+from terms.domain import Period, PriceBookCatalog
 
 UTC_ZONE = ZoneInfo("UTC")
 BATCH_ROWS = 5000
+INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    period: str  # YYYY-MM, the usage period (cut in the customer's time zone)
+    period: str  # YYYY-MM, the usage period (the one each charge carries)
     customer: str | None = None
-    cost_center: str | None = None
+    cost_center: str | None = None  # the charges' own cost center
     service: str | None = None
 
 
@@ -38,21 +46,33 @@ class CustomerInfo:
 
     @property
     def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return UTC_ZONE
+        return zone_named(self.time_zone)
 
 
-def directory(conn: Connection, only: str | None = None) -> dict[str, CustomerInfo]:
-    """Every customer billing knows (settings or charges), or just `only`."""
-    query = select(bc.c.customer, bc.c.name, bc.c.cost_center, bc.c.time_zone)
-    if only is not None:
-        query = query.where(bc.c.customer == only)
-    return {
-        row.customer: CustomerInfo(row.customer, row.name, row.cost_center, row.time_zone)
-        for row in conn.execute(query)
-    }
+def zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC_ZONE
+
+
+def directory(
+    ids: Iterable[str], catalog: PriceBookCatalog, period: str
+) -> dict[str, CustomerInfo]:
+    """Name, cost center and zone of each customer, as the terms closing `period` state them."""
+    month = Period.parse(period)
+    found = {}
+    for ident in sorted(set(ids)):
+        view = customer_for_period(CustomerSettings(ident), catalog, month)
+        found[ident] = CustomerInfo(ident, view.name, view.cost_center, view.time_zone)
+    return found
+
+
+def known_customers(conn: Connection, catalog: PriceBookCatalog, period: str) -> set[str]:
+    """Customers billing has settings for, and those the period's terms list."""
+    book = book_at(catalog, Period.parse(period).end - INSTANT)
+    listed = set(book.customers) if book else set()
+    return listed | set(conn.execute(select(bc.c.customer)).scalars())
 
 
 def _where(query: Select[tuple[object, ...]], filters: Filters) -> Select[tuple[object, ...]]:
@@ -62,25 +82,28 @@ def _where(query: Select[tuple[object, ...]], filters: Filters) -> Select[tuple[
     if filters.service is not None:
         query = query.where(rc.c.service == filters.service)
     if filters.cost_center is not None:
-        members = select(bc.c.customer).where(bc.c.cost_center == filters.cost_center)
-        query = query.where(rc.c.customer.in_(members))
+        query = query.where(rc.c.cost_center == filters.cost_center)
     return query
 
 
-def spend_rows(
-    conn: Connection, filters: Filters, customers: dict[str, CustomerInfo]
-) -> Iterator[SpendRow]:
-    """The period's charges matching `filters`, each dated in its customer's time zone."""
+def spend_rows(conn: Connection, filters: Filters) -> Iterator[SpendRow]:
+    """The period's charges matching `filters`, each dated in the zone that cut its period."""
     query = _where(
-        select(rc.c.customer, rc.c.service, rc.c.amount, rc.c.currency, rc.c.event_time),
+        select(
+            rc.c.customer,
+            rc.c.service,
+            rc.c.amount,
+            rc.c.currency,
+            rc.c.event_time,
+            rc.c.time_zone,
+        ),
         filters,
     )
     zones: dict[str, ZoneInfo] = {}
     for row in conn.execution_options(yield_per=BATCH_ROWS).execute(query):
-        zone = zones.get(row.customer)
+        zone = zones.get(row.time_zone)
         if zone is None:
-            info = customers.get(row.customer)
-            zone = zones[row.customer] = info.zone if info else UTC_ZONE
+            zone = zones[row.time_zone] = zone_named(row.time_zone)
         day = row.event_time.astimezone(zone).date()
         yield SpendRow(row.customer, row.service, day, row.amount, row.currency)
 
@@ -92,19 +115,25 @@ class Choices:
     services: list[str]
 
 
-def choices(conn: Connection, period: str, only: str | None) -> Choices:
-    """What the filters offer: customers known or charged in the period, their cost
-    centers, the services charged in the period (only `only`'s, for a customer key)."""
-    known = directory(conn, only)
+def choices(conn: Connection, catalog: PriceBookCatalog, period: str, only: str | None) -> Choices:
+    """What the filters offer: customers known or charged in the period, the cost centers
+    of their terms and of the period's charges, the services charged in the period (only
+    `only`'s, for a customer key)."""
     charged = select(rc.c.customer).where(rc.c.period == period).distinct()
+    centers = select(rc.c.cost_center).where(rc.c.period == period).distinct()
     services = select(rc.c.service).where(rc.c.period == period).distinct()
     if only is not None:
         charged = charged.where(rc.c.customer == only)
+        centers = centers.where(rc.c.customer == only)
         services = services.where(rc.c.customer == only)
-    names = set(known) | {row[0] for row in conn.execute(charged)}
-    people = [known.get(n) or CustomerInfo(n, n, None, "UTC") for n in sorted(names)]
+    names = set(conn.execute(charged).scalars())
+    names |= known_customers(conn, catalog, period)
+    if only is not None:
+        names &= {only}
+    people = list(directory(names, catalog, period).values())
+    charged_centers = {c for c in conn.execute(centers).scalars() if c}
     return Choices(
         customers=people,
-        cost_centers=sorted({c.cost_center for c in people if c.cost_center}),
-        services=sorted({row[0] for row in conn.execute(services)}),
+        cost_centers=sorted(charged_centers | {c.cost_center for c in people if c.cost_center}),
+        services=sorted(conn.execute(services).scalars()),
     )

@@ -1,49 +1,42 @@
-"""Lines computed at period close: minimum-commitment shortfalls and volume-tier true-ups.
+"""Minimum-commitment shortfalls as document lines, at period close.
 
-Both are pure functions of the period's usage (per service and meter, exact) and
-the commitment (read from the price book by `commitment_config`).
-A shortfall line charges what was committed but not used. A volume true-up prices
-the period's whole quantity at the tier that quantity reaches and books the
-difference from what the per-event charges already billed (negative: a credit).
+Billing computes no shortfall itself: `terms.domain.period_commitments` is the one
+computation (rating's `GET /v1/commitments` answers with the same figures), for every
+pricing model, tiers and free allowances included. Billing gives it the units the
+customer used of each meter in the period's own usage (late usage of earlier periods
+billed here counts where it happened, not here) and turns each shortfall with an
+amount into a line: its quantity the unused units, its amount exact (rounded once on
+the document, like every line).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from chargeback.money import EXACT, ZERO
+from terms.domain import Period, PeriodCommitments
+from terms.domain.pricing import plain
 
-CloseKind = Literal["commitment_shortfall", "volume_true_up"]
-
-
-@dataclass(frozen=True, slots=True)
-class Tier:
-    up_to: Decimal | None  # None: no upper bound (the last tier)
-    price: Decimal
+CloseKind = Literal["commitment_shortfall"]
 
 
-@dataclass(frozen=True, slots=True)
-class Commitment:
-    service: str
-    meter: str | None = None
-    minimum_amount: Decimal | None = None
-    minimum_quantity: Decimal | None = None
-    unit_price: Decimal | None = None
-    volume_tiers: tuple[Tier, ...] = ()
+class UsageLine(Protocol):
+    """A draft line's totals (`invoices.DraftLine`)."""
 
+    @property
+    def service(self) -> str: ...
 
-@dataclass(frozen=True, slots=True)
-class UsageTotal:
-    """What a customer used of one meter in the period (exact sums of its charges)."""
+    @property
+    def meter(self) -> str: ...
 
-    service: str
-    meter: str
-    unit: str
-    quantity: Decimal
-    amount: Decimal
+    @property
+    def quantity(self) -> Decimal: ...
+
+    @property
+    def usage_period(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,69 +50,31 @@ class CloseLine:
     description: str
 
 
-def _used(usage: Iterable[UsageTotal], c: Commitment) -> list[UsageTotal]:
-    return [u for u in usage if u.service == c.service and c.meter in (None, u.meter)]
+def used_in_period(lines: Iterable[UsageLine], period: Period) -> dict[tuple[str, str], Decimal]:
+    """Units used of each (service, meter) in `period` itself, from its own usage lines."""
+    used: dict[tuple[str, str], Decimal] = {}
+    for line in lines:
+        if line.usage_period not in (None, str(period)):
+            continue  # a late-usage adjustment: its units belong to an earlier period
+        key = (line.service, line.meter)
+        used[key] = EXACT.add(used.get(key, ZERO), line.quantity)
+    return used
 
 
-def shortfall(c: Commitment, usage: Sequence[UsageTotal]) -> CloseLine | None:
-    """The committed-but-unused charge, or None when usage met the commitment."""
-    used = _used(usage, c)
-    meter = c.meter or "*"
-    unit = used[0].unit if c.meter and used else ("commitment" if c.meter is None else "unit")
-    if c.minimum_amount is not None:
-        spent = sum_exact(u.amount for u in used)
-        missing = EXACT.subtract(c.minimum_amount, spent)
-        if missing <= 0:
-            return None
-        text = f"minimum spend {c.minimum_amount} on {c.service}, used {spent}"
-        return CloseLine("commitment_shortfall", c.service, meter, unit, Decimal(1), missing, text)
-    if c.minimum_quantity is not None and c.unit_price is not None:
-        quantity = sum_exact(u.quantity for u in used)
-        missing = EXACT.subtract(c.minimum_quantity, quantity)
-        if missing <= 0:
-            return None
-        amount = EXACT.multiply(missing, c.unit_price)
-        text = f"committed {c.minimum_quantity} {unit} of {c.service}/{meter}, used {quantity}"
-        return CloseLine("commitment_shortfall", c.service, meter, unit, missing, amount, text)
-    return None
-
-
-def tier_price(tiers: Sequence[Tier], quantity: Decimal) -> Decimal:
-    """The price of every unit when the period's total is `quantity` (volume pricing)."""
-    for tier in tiers:
-        if tier.up_to is None or quantity <= tier.up_to:
-            return tier.price
-    return tiers[-1].price
-
-
-def volume_true_up(c: Commitment, usage: Sequence[UsageTotal]) -> CloseLine | None:
-    """Whole-period volume price minus what was billed per event; None if nothing differs."""
-    if not c.volume_tiers:
-        return None
-    used = _used(usage, c)
-    quantity = sum_exact(u.quantity for u in used)
-    billed = sum_exact(u.amount for u in used)
-    price = tier_price(c.volume_tiers, quantity)
-    delta = EXACT.subtract(EXACT.multiply(quantity, price), billed)
-    if delta.is_zero():
-        return None
-    unit = used[0].unit if used else "unit"
-    text = f"volume tier: {quantity} {unit} at {price} each, billed {billed} per event"
-    return CloseLine("volume_true_up", c.service, c.meter or "*", unit, quantity, delta, text)
-
-
-def close_lines(commitments: Iterable[Commitment], usage: Sequence[UsageTotal]) -> list[CloseLine]:
-    """Every period-close line the commitments produce, in commitment order."""
-    lines: list[CloseLine] = []
-    for c in commitments:
-        for line in (shortfall(c, usage), volume_true_up(c, usage)):
-            if line is not None:
-                lines.append(line)
-    return lines
-
-
-def sum_exact(values: Iterable[Decimal]) -> Decimal:
-    total = ZERO
-    for value in values:
-        total = EXACT.add(total, value)
-    return total
+def shortfall_lines(owed: PeriodCommitments) -> list[CloseLine]:
+    """One line per commitment not met, in service and meter order; none for a zero amount."""
+    version = owed.book.version
+    return [
+        CloseLine(
+            "commitment_shortfall",
+            item.service,
+            item.meter,
+            item.unit,
+            item.quantity,
+            item.amount,
+            f"committed {plain(item.committed)} {item.unit} of {item.service}/{item.meter}, "
+            f"used {plain(item.used)}; price book {version}",
+        )
+        for item in owed.shortfalls
+        if not item.amount.is_zero()
+    ]

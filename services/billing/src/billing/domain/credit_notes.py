@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from billing.domain.invoices import Invoice, InvoiceLine, rounded
-from billing.domain.periods import Period
 from chargeback.money import EXACT, ZERO, minor_unit
+from terms.domain import Period
 
 
 class CreditNoteError(ValueError):

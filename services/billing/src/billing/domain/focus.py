@@ -9,7 +9,9 @@ Rules followed (checked column by column in tests):
 - Billing and Charge periods are UTC (`YYYY-MM-DDTHH:MM:SSZ`), start inclusive and end
   exclusive; a charge's period is its event's second; a late charge keeps the period
   it happened in and is marked ChargeClass `Correction`, like credit-note rows;
-- PricingQuantity/PricingUnit are the rated quantity and unit.
+- PricingQuantity/PricingUnit are the rated quantity and unit;
+- SubAccountId/SubAccountName are the cost center: a charge's own for its row, the
+  document's (that of the terms closing its period) for lines without charges.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Protocol
 from billing.domain.focus_columns import ColumnValues, DocumentContext, base_columns
 
 ONE_SECOND = timedelta(seconds=1)
-_PERIODIC = ("commitment_shortfall", "volume_true_up")
+_PERIODIC = ("commitment_shortfall",)
 
 
 class ChargeLike(Protocol):
@@ -36,6 +38,7 @@ class ChargeLike(Protocol):
     event_time: datetime
     price_book_version: str
     period: str  # usage period
+    cost_center: str | None  # the one the charge was made for
 
 
 def utc_text(moment: datetime) -> str:
@@ -59,6 +62,8 @@ def charge_row(
     return {
         **(base if base is not None else base_columns(ctx, charge.service)),
         **_costs(ctx, charge.amount),
+        "SubAccountId": charge.cost_center,
+        "SubAccountName": charge.cost_center,
         "ChargeCategory": "Usage",
         "ChargeClass": "Correction" if late else None,
         "ChargeDescription": f"{charge.service} {charge.meter} usage ({charge.unit})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from billing.domain.customers import Customer
+from billing.domain.customer_settings import Kind
 
 FOCUS_VERSION = "1.2"
 MANDATORY = (
@@ -89,7 +89,12 @@ ColumnValues = dict[str, str | None]
 
 @dataclass(frozen=True, slots=True)
 class DocumentContext:
-    customer: Customer
+    """One document's columns: who (name and cost center as the document states them)."""
+
+    customer: str
+    customer_name: str
+    kind: Kind
+    cost_center: str | None
     period: str
     period_start: datetime
     period_end: datetime
@@ -107,12 +112,11 @@ def service_category(service: str, configured: dict[str, str]) -> str:
 
 
 def base_columns(ctx: DocumentContext, service: str) -> ColumnValues:
-    c = ctx.customer
     return {
-        "BillingAccountId": c.id,
-        "BillingAccountName": c.name or c.id,
+        "BillingAccountId": ctx.customer,
+        "BillingAccountName": ctx.customer_name or ctx.customer,
         "BillingAccountType": "External Customer"
-        if c.kind == "external"
+        if ctx.kind == "external"
         else "Internal Department",
         "BillingCurrency": ctx.currency,
         "BillingPeriodStart": ctx.period_start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -123,9 +127,9 @@ def base_columns(ctx: DocumentContext, service: str) -> ColumnValues:
         "PublisherName": ctx.provider,
         "ServiceName": service,
         "ServiceCategory": service_category(service, ctx.categories),
-        "SubAccountId": c.cost_center,
-        "SubAccountName": c.cost_center,
-        "x_CustomerKind": c.kind,
+        "SubAccountId": ctx.cost_center,
+        "SubAccountName": ctx.cost_center,
+        "x_CustomerKind": ctx.kind,
         "x_DocumentType": ctx.document_type,
         "x_DocumentStatus": ctx.status,
     }

@@ -17,11 +17,11 @@ from typing import Literal
 
 from billing.domain.commitments import CloseLine
 from billing.domain.exact import WIDE
-from billing.domain.periods import Period
 from chargeback.money import EXACT, ZERO, CurrencyMismatchError, Money
+from terms.domain import Period
 
 DocumentType = Literal["invoice", "chargeback", "showback", "credit_note"]
-LineKind = Literal["usage", "adjustment", "commitment_shortfall", "volume_true_up", "credit"]
+LineKind = Literal["usage", "adjustment", "commitment_shortfall", "credit"]
 Status = Literal["draft", "finalized"]
 DOCUMENT_TYPES: tuple[DocumentType, ...] = ("invoice", "chargeback", "showback", "credit_note")
 # Each type is numbered in its own unbroken sequence.

@@ -7,13 +7,13 @@ amount moves the other way rather than posting a negative debit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from billing.domain import accounts
-from billing.domain.customers import Customer
+from billing.domain.accounts import Billed
 from billing.domain.ledger import PlacedEntry
 from chargeback.money import EXACT, ZERO
 
@@ -51,20 +51,24 @@ def transfer(debit_account: str, credit_account: str, amount: Decimal) -> tuple[
 
 
 def usage_entries(
-    placed: Sequence[PlacedEntry], customers: dict[str, Customer]
+    placed: Sequence[PlacedEntry], customers: Mapping[str, Billed]
 ) -> list[JournalEntry]:
-    """One entry per customer, billed period, service, currency and usage period of a batch."""
-    sums: dict[tuple[str, str, str, str, str], Decimal] = {}
+    """One entry per customer, billed period, service, currency and usage period of a batch
+    (and, for chargeback, per cost center: the charge's own, which names the account)."""
+    sums: dict[tuple[str, str, str, str, str, str], Decimal] = {}
     for p in placed:
         c = p.entry.charge
-        key = (c.customer, str(p.billed), c.service, c.currency, str(p.usage))
+        chargeback = customers[c.customer].statement == "chargeback"
+        center = (c.cost_center or c.customer) if chargeback else ""
+        key = (c.customer, str(p.billed), c.service, c.currency, str(p.usage), center)
         sums[key] = EXACT.add(sums.get(key, ZERO), c.amount)
     entries = []
-    for (customer_id, billed, service, currency, usage), amount in sorted(sums.items()):
+    for (customer_id, billed, service, currency, usage, center), amount in sorted(sums.items()):
         if amount.is_zero():
             continue
         customer = customers[customer_id]
         late = usage != billed
+        debit = accounts.customer_account(customer, cost_center=center or None)
         credit = accounts.income_account(customer, service, adjustment=late)
         entries.append(
             JournalEntry(
@@ -73,7 +77,7 @@ def usage_entries(
                 currency=currency,
                 source="late_usage" if late else "usage",
                 description=f"{service} usage of {usage}" + (" billed late" if late else ""),
-                postings=transfer(accounts.customer_account(customer), credit, amount),
+                postings=transfer(debit, credit, amount),
                 service=service,
                 usage_period=usage,
             )

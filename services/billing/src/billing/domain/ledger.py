@@ -4,38 +4,45 @@ The ledger stores every rated charge once (unique by event source + id) and keep
 per draft document line, running totals of the charges it holds. Both change in one
 transaction, so a line's totals always equal the sum of the charges behind it.
 
-A charge belongs to the period of its event time in the customer's time zone (its
-usage period). It is billed in that period unless the period is already finalized:
-then it is billed on the first open period, as an adjustment naming its usage period.
+A charge belongs to the billing period it carries (`period`, cut by rating in the
+customer's time zone of the version that rated it): its usage period, never recomputed
+here. It is billed in that period unless the period is already finalized: then it is
+billed on the first open period, as an adjustment naming its usage period.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
 from billing.domain.exact import EXACT, check_storable
-from billing.domain.periods import Period
 from chargeback.contracts import RatedCharge
+from terms.domain import Period
 
 EventKey = tuple[str, str]  # (event_source, event_id): what is charged once
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
-    """A rated charge as consumed, with the Kafka record it came from."""
+    """A rated charge as consumed, with the Kafka record it came from.
+
+    A charge whose amounts the ledger cannot keep exactly, or whose period is outside the
+    platform's calendar, is refused here (a ValueError), before anything is stored.
+    """
 
     charge: RatedCharge
     topic: str
     partition: int
     offset: int
+    usage: Period = field(init=False, compare=False, repr=False)  # the charge's own period
 
     def __post_init__(self) -> None:
         for name in ("quantity", "unit_price", "amount"):
             check_storable(getattr(self.charge, name), field=name)
+        object.__setattr__(self, "usage", Period.parse(self.charge.period))
 
     @property
     def key(self) -> EventKey:
@@ -85,9 +92,9 @@ def billed_period(usage: Period, closed_through: Period | None) -> Period:
     return closed_through.next()
 
 
-def place(entry: LedgerEntry, zone: tzinfo, closed_through: Period | None) -> PlacedEntry:
-    usage = Period.of(entry.charge.event_time, zone)
-    return PlacedEntry(entry, usage, billed_period(usage, closed_through))
+def place(entry: LedgerEntry, closed_through: Period | None) -> PlacedEntry:
+    """The entry in its usage period (the charge's) and the period that bills it."""
+    return PlacedEntry(entry, entry.usage, billed_period(entry.usage, closed_through))
 
 
 @dataclass(frozen=True, slots=True)

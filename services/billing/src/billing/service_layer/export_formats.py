@@ -13,6 +13,7 @@ CHUNK_ROWS = 2000
 # Billing's own export: one row per charge or charge-less line, from the FOCUS row.
 LEDGER_COLUMNS = {
     "customer": "BillingAccountId",
+    "cost_center": "SubAccountId",  # the charge's own; the document's for other lines
     "document_type": "x_DocumentType",
     "document_number": "InvoiceId",
     "status": "x_DocumentStatus",

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection
 
 from billing.adapters.ledger import customers, document_reads, export_reads, reads
 from billing.adapters.ledger.costs import costs_for
-from billing.domain.customers import Customer, default_customer
+from billing.domain.customer_settings import Kind
+from billing.domain.customers import customer_for_period
 from billing.domain.focus import charge_row, line_row
 from billing.domain.focus_columns import ColumnValues, DocumentContext, base_columns
 from billing.domain.invoices import Invoice, build_document
-from billing.domain.periods import Period
+from terms.domain import Period, PriceBookCatalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +29,33 @@ class ExportScope:
     period: Period
     customer: str | None
     provider: str
+    catalog: PriceBookCatalog  # the terms drafts are shown with (finalized ones are frozen)
 
 
 def _contexts(conn: Connection, scope: ExportScope) -> Iterator[tuple[DocumentContext, Invoice]]:
+    """Every document of the period: finalized ones as frozen, then the open drafts."""
     period = str(scope.period)
     states = customers.all_states(conn)
     categories = {s: c.category for s, c in costs_for(conn, period).items() if c.category}
 
-    def context(customer: Customer, document: Invoice) -> DocumentContext:
-        zone = customer.zone
+    def settings(customer_id: str) -> customers.CustomerState:
+        return states.get(customer_id) or customers.default_state(customer_id)
+
+    def context(
+        document: Invoice,
+        name: str,
+        kind: Kind,
+        cost_center: str | None,
+        bounds: tuple[datetime, datetime],
+    ) -> DocumentContext:
         return DocumentContext(
-            customer=customer,
+            customer=document.customer,
+            customer_name=name,
+            kind=kind,
+            cost_center=cost_center,
             period=period,
-            period_start=scope.period.start_in(zone),
-            period_end=scope.period.end_in(zone),
+            period_start=bounds[0],
+            period_end=bounds[1],
             currency=document.currency,
             document_type=document.document_type,
             status=document.status,
@@ -49,22 +64,20 @@ def _contexts(conn: Connection, scope: ExportScope) -> Iterator[tuple[DocumentCo
             categories=categories,
         )
 
-    def settings(customer_id: str) -> Customer:
-        state = states.get(customer_id)
-        return state.customer if state else default_customer(customer_id)
-
     after = 0
     while page := document_reads.finalized(
         conn, customer=scope.customer, period=period, after=after, limit=500
     ):
         for stored in page:
-            customer = settings(stored.document.customer)
-            yield context(customer, stored.document), stored.document
+            doc = stored.document
+            kind = settings(doc.customer).settings.kind
+            bounds = (stored.period_start, stored.period_end)
+            yield context(doc, stored.customer_name, kind, stored.cost_center, bounds), doc
         after = page[-1].id
     for key in document_reads.open_drafts(
         conn, customer=scope.customer, period=period, limit=1_000_000
     ):
-        customer = settings(key.customer)
+        who = customer_for_period(settings(key.customer).settings, scope.catalog, scope.period)
         lines = [
             line
             for line in reads.draft_lines(conn, key.customer, scope.period)
@@ -75,9 +88,10 @@ def _contexts(conn: Connection, scope: ExportScope) -> Iterator[tuple[DocumentCo
             period=scope.period,
             currency=key.currency,
             lines=lines,
-            document_type=customer.statement,
+            document_type=who.statement,
         )
-        yield context(customer, draft), draft
+        bounds = (scope.period.start_in(who.zone), scope.period.end_in(who.zone))
+        yield context(draft, who.name, who.kind, who.cost_center, bounds), draft
 
 
 def focus_rows(conn: Connection, scope: ExportScope) -> Iterator[ColumnValues]:

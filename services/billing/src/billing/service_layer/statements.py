@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing.adapters.ledger import SqlBooks, SqlLedger
+from billing.adapters.ledger.customers import CustomerState, default_state
 from billing.adapters.ledger.documents import StoredDocument
-from billing.domain.customers import Customer, default_customer
+from billing.domain.customers import Customer, customer_for_period
 from billing.domain.invoices import Invoice, build_document, currencies_of
-from billing.domain.periods import Period
 from chargeback.money import Money
+from terms.domain import Period, PriceBookCatalog
 
 
 class AmbiguousCurrencyError(ValueError):
@@ -25,15 +26,21 @@ class AmbiguousCurrencyError(ValueError):
 @dataclass(frozen=True, slots=True)
 class DocumentView:
     document: Invoice
-    customer: Customer
+    customer: Customer  # as the terms closing the document's period state it
     stored: StoredDocument | None  # None for a draft
 
 
-def customer_settings(ledger: SqlLedger, customer_id: str) -> tuple[Customer, Period | None]:
-    state = ledger.customer_states([customer_id]).get(customer_id)
-    if state is None:
-        return default_customer(customer_id), None
-    return state.customer, state.closed_through
+def customer_state(ledger: SqlLedger, customer_id: str) -> CustomerState:
+    """The customer's billing settings and finalization mark (defaults if it has no row)."""
+    return ledger.customer_states([customer_id]).get(customer_id) or default_state(customer_id)
+
+
+def period_customer(
+    ledger: SqlLedger, catalog: PriceBookCatalog, customer_id: str, period: Period
+) -> tuple[Customer, Period | None]:
+    """The customer as its period's documents show it, and the last period it finalized."""
+    state = customer_state(ledger, customer_id)
+    return customer_for_period(state.settings, catalog, period), state.closed_through
 
 
 def _pick(found: list[str], currency: str | None, customer: str, period: Period) -> str | None:
@@ -48,12 +55,13 @@ def current_document(
     ledger: SqlLedger,
     books: SqlBooks,
     *,
+    catalog: PriceBookCatalog,
     customer_id: str,
     period: Period,
     currency: str | None,
     default_currency: str,
 ) -> DocumentView:
-    customer, closed = customer_settings(ledger, customer_id)
+    customer, closed = period_customer(ledger, catalog, customer_id, period)
     if closed is not None and period <= closed:
         stored = [
             d

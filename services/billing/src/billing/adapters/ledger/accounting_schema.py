@@ -1,4 +1,5 @@
-"""Tables of the accounting side: customers, finalized documents, numbering, journal, costs."""
+"""Tables of the accounting side: customer settings, finalized documents, numbering, journal,
+costs."""
 
 from __future__ import annotations
 
@@ -18,20 +19,16 @@ from sqlalchemy import (
 from billing.adapters.ledger.schema import RowId, metadata
 from billing.adapters.ledger.types import ExactDecimal, UtcDateTime
 
-# Settings per customer (from the price book or the API) and how far it is finalized.
-# Its row is also the customer's lock: writers share it, finalization takes it alone.
+# Billing's settings per customer (from the settings file or the API; its terms are the
+# price book's, never stored here) and how far it is finalized. Its row is also the
+# customer's lock: writers share it, finalization takes it alone.
 billing_customers = Table(
     "billing_customers",
     metadata,
     Column("customer", String(128), primary_key=True),
-    Column("name", String(256), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("statement_type", String(16), nullable=False),
-    Column("cost_center", String(128), nullable=True),
-    Column("time_zone", String(64), nullable=False),
-    Column("currency", String(3), nullable=True),
     Column("grace_seconds", Integer(), nullable=True),
-    Column("commitments", Text(), nullable=False),  # JSON list, see domain.commitment_config
     Column("settings_source", String(16), nullable=False),  # default | file | api
     Column("closed_through", String(7), nullable=True),  # last finalized period
     Column("lock_version", BigInteger(), nullable=False),

@@ -5,8 +5,7 @@ Blocking calls, one transaction each, like `SqlLedger` (which writes the charges
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import Engine
@@ -23,25 +22,30 @@ from billing.adapters.ledger import (
 from billing.adapters.ledger.documents import StoredDocument
 from billing.domain.costs import ServiceCost
 from billing.domain.credit_notes import CreditRequest
-from billing.domain.periods import Period
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+from chargeback.clock import Clock, utc_now
+from terms.domain import Period, PriceBookCatalog
 
 
 class SqlBooks:
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
 
     # Documents
 
-    def finalize(self, customer: str, period: Period, *, default_currency: str) -> list[str]:
-        """Finalize the customer's open periods through `period`; the document numbers made."""
+    def finalize(
+        self, customer: str, period: Period, *, catalog: PriceBookCatalog, default_currency: str
+    ) -> list[str]:
+        """Finalize the customer's open periods through `period` on the terms of `catalog`;
+        the document numbers made."""
         with self.engine.begin() as conn:
             return finalize.finalize_through(
-                conn, customer, period, now=self.clock(), default_currency=default_currency
+                conn,
+                customer,
+                period,
+                catalog=catalog,
+                now=self.clock(),
+                default_currency=default_currency,
             )
 
     def documents(self, **filters: object) -> list[StoredDocument]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
@@ -20,8 +21,8 @@ from billing.adapters.ledger.journal_writes import post
 from billing.domain.closing import credit_note_entries
 from billing.domain.credit_notes import CreditRequest, credit_note
 from billing.domain.invoices import document_number
-from billing.domain.periods import Period
 from chargeback.money import EXACT, ZERO
+from terms.domain import Period
 
 
 class UnknownDocumentError(LookupError):
@@ -54,10 +55,18 @@ def issue(
         number=document_number("credit_note", 0),  # checked first, numbered once valid
     )
     note = replace(note, number=number_for(conn, note))
+    # The note is for whom the invoice was: its name, cost center and zone, as frozen there.
     document_id = insert_document(
-        conn, note, state.customer, now=now, corrects_id=row.id, reason=reason[:2000]
+        conn,
+        note,
+        name=invoice.customer_name,
+        cost_center=invoice.cost_center,
+        zone=ZoneInfo(invoice.time_zone),
+        now=now,
+        corrects_id=row.id,
+        reason=reason[:2000],
     )
-    entries = credit_note_entries(state.customer, note)
+    entries = credit_note_entries(state.settings, note, cost_center=invoice.cost_center)
     post(conn, entries, now=now, document_ids=[document_id] * len(entries))
     stored = conn.execute(select(docs_t).where(docs_t.c.id == document_id)).one()
     return load_documents(conn, [stored])[0]

@@ -1,15 +1,16 @@
-"""Customer rows: settings, the last finalized period, and the lock that orders writers.
+"""Customer rows: billing settings, the last finalized period, and the lock that orders writers.
 
 Writers of charges hold the rows of their batch's customers shared (PostgreSQL
 `FOR SHARE`); finalization and credit notes take one row exclusively (an UPDATE).
 So a period is never finalized while a batch that saw it open is still writing to
 it. On SQLite the database lock serializes writers; the first statement of each
 writing transaction is a write, so none starts from a stale snapshot.
+
+A row holds billing's settings only; the customer's terms are the price book's.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,68 +20,47 @@ from sqlalchemy import Connection, Row, select, update
 
 from billing.adapters.ledger.accounting_schema import billing_customers as t
 from billing.adapters.ledger.dialect import upsert
-from billing.domain.commitment_config import parse_commitments
-from billing.domain.commitments import Commitment
-from billing.domain.customers import Customer, default_customer
-from billing.domain.periods import Period
+from billing.domain.customer_settings import CustomerSettings
+from terms.domain import Period
 
 
 @dataclass(frozen=True, slots=True)
 class CustomerState:
-    customer: Customer
+    settings: CustomerSettings
     closed_through: Period | None
-    source: str
+    source: str  # default | file | api
 
 
-def _settings(customer: Customer) -> dict[str, Any]:
+def _values(settings: CustomerSettings) -> dict[str, Any]:
+    grace = settings.grace
     return {
-        "name": customer.name or customer.id,
-        "kind": customer.kind,
-        "statement_type": customer.statement,
-        "cost_center": customer.cost_center,
-        "time_zone": customer.time_zone,
-        "currency": customer.currency,
-        "grace_seconds": None if customer.grace is None else int(customer.grace.total_seconds()),
-        "commitments": json.dumps([_commitment(c) for c in customer.commitments]),
+        "kind": settings.kind,
+        "statement_type": settings.statement,
+        "grace_seconds": None if grace is None else int(grace.total_seconds()),
     }
 
 
-def _commitment(c: Commitment) -> dict[str, Any]:
-    raw: dict[str, Any] = {"service": c.service, "meter": c.meter}
-    for key in ("minimum_amount", "minimum_quantity", "unit_price"):
-        if getattr(c, key) is not None:
-            raw[key] = str(getattr(c, key))
-    if c.volume_tiers:
-        raw["volume_tiers"] = [
-            {"price": str(t.price), **({} if t.up_to is None else {"up_to": str(t.up_to)})}
-            for t in c.volume_tiers
-        ]
-    return raw
-
-
 def _state(row: Row[Any]) -> CustomerState:
-    customer = Customer(
+    settings = CustomerSettings(
         id=row.customer,
-        name=row.name,
         kind=row.kind,
         statement=row.statement_type,
-        cost_center=row.cost_center,
-        time_zone=row.time_zone,
-        currency=row.currency,
         grace=None if row.grace_seconds is None else timedelta(seconds=row.grace_seconds),
-        commitments=parse_commitments(
-            {"commitments": json.loads(row.commitments)}, customer=row.customer
-        ),
     )
     closed = Period.parse(row.closed_through) if row.closed_through else None
-    return CustomerState(customer, closed, row.settings_source)
+    return CustomerState(settings, closed, row.settings_source)
+
+
+def default_state(customer_id: str) -> CustomerState:
+    """The state of a customer with no row: default settings, nothing finalized."""
+    return CustomerState(CustomerSettings(customer_id), None, "default")
 
 
 def ensure(conn: Connection, ids: Iterable[str], now: datetime) -> None:
     """Give every customer a row (default settings) unless it has one."""
     rows = [
         {
-            **_settings(default_customer(i)),
+            **_values(CustomerSettings(i)),
             "customer": i,
             "settings_source": "default",
             "closed_through": None,
@@ -112,10 +92,12 @@ def close_through(conn: Connection, customer_id: str, period: Period) -> None:
     conn.execute(update(t).where(t.c.customer == customer_id).values(closed_through=str(period)))
 
 
-def save_settings(conn: Connection, customer: Customer, *, source: str, now: datetime) -> bool:
+def save_settings(
+    conn: Connection, settings: CustomerSettings, *, source: str, now: datetime
+) -> bool:
     """Store settings; the file never overwrites what finance set through the API. Stored?"""
     insert = upsert(conn, t)
-    values = {**_settings(customer), "settings_source": source, "updated_at": now}
+    values = {**_values(settings), "settings_source": source, "updated_at": now}
     statement = insert.on_conflict_do_update(
         index_elements=["customer"],
         set_=values,
@@ -123,7 +105,7 @@ def save_settings(conn: Connection, customer: Customer, *, source: str, now: dat
     )
     result = conn.execute(
         statement,
-        {**values, "customer": customer.id, "closed_through": None, "lock_version": 0},
+        {**values, "customer": settings.id, "closed_through": None, "lock_version": 0},
     )
     return bool(result.rowcount)
 

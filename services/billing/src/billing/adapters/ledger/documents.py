@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, insert, select
 
 from billing.adapters.ledger.accounting_schema import billing_document_lines as lines_t
 from billing.adapters.ledger.accounting_schema import billing_documents as docs_t
 from billing.adapters.ledger.numbering import take_number
-from billing.domain.customers import Customer
 from billing.domain.invoices import SERIES, Invoice, InvoiceLine, document_number
-from billing.domain.periods import Period
 from chargeback.money import Money
+from terms.domain import Period
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +40,17 @@ def number_for(conn: Connection, document: Invoice) -> str:
 def insert_document(
     conn: Connection,
     document: Invoice,
-    customer: Customer,
     *,
+    name: str,
+    cost_center: str | None,
+    zone: ZoneInfo,
     now: datetime,
     corrects_id: int | None = None,
     reason: str | None = None,
 ) -> int:
+    """Store a finalized document with who it is for (`name`, `cost_center`, `zone` as the
+    terms closing its period state them), frozen with it."""
     assert document.number is not None
-    zone = customer.zone
     row = {
         "number": document.number,
         "series": SERIES[document.document_type],
@@ -55,10 +58,10 @@ def insert_document(
         "document_type": document.document_type,
         "status": document.status,
         "customer": document.customer,
-        "customer_name": customer.name or customer.id,
-        "cost_center": customer.cost_center,
+        "customer_name": name or document.customer,
+        "cost_center": cost_center,
         "period": str(document.period),
-        "time_zone": customer.time_zone,
+        "time_zone": zone.key,
         "period_start": document.period.start_in(zone),
         "period_end": document.period.end_in(zone),
         "currency": document.currency,

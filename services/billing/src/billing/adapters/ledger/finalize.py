@@ -5,6 +5,10 @@ writing its charges meanwhile), freezes every open period up to the one asked fo
 in order, takes each document's number, posts the closing journal entries and moves
 the customer's `closed_through` mark. Charges arriving later for those periods are
 billed on the next open period (see domain.ledger.billed_period).
+
+Each period is closed on the terms of the price-book version that closes it
+(`terms.domain.closing_book`): its name, cost center, zone and currency go on the
+document, and its commitments' shortfalls (`period_commitments`) become lines.
 """
 
 from __future__ import annotations
@@ -20,14 +24,21 @@ from billing.adapters.ledger.journal_writes import post
 from billing.adapters.ledger.reads import draft_lines
 from billing.adapters.ledger.schema import draft_invoice_lines
 from billing.domain.closing import closing_entries
-from billing.domain.commitments import UsageTotal, close_lines
-from billing.domain.customers import Customer
-from billing.domain.invoices import DraftLine, build_document
-from billing.domain.periods import Period
+from billing.domain.commitments import CloseLine, shortfall_lines, used_in_period
+from billing.domain.customer_settings import CustomerSettings
+from billing.domain.customers import Customer, book_closing, compose
+from billing.domain.invoices import build_document
+from terms.domain import Period, PriceBookCatalog, period_commitments
 
 
 def finalize_through(
-    conn: Connection, customer_id: str, period: Period, *, now: datetime, default_currency: str
+    conn: Connection,
+    customer_id: str,
+    period: Period,
+    *,
+    catalog: PriceBookCatalog,
+    now: datetime,
+    default_currency: str,
 ) -> list[str]:
     """Finalize the customer's open periods up to `period`; the numbers made (may be none)."""
     state = customer_rows.hold_exclusive(conn, customer_id, now)
@@ -35,66 +46,74 @@ def finalize_through(
     if closed is not None and closed >= period:
         return []
     numbers: list[str] = []
-    for open_period in _open_periods(conn, state.customer, closed, period):
-        numbers += _freeze(conn, state.customer, open_period, now, default_currency)
+    for open_period, customer in _open_periods(conn, state.settings, catalog, closed, period):
+        numbers += _freeze(conn, customer, catalog, open_period, now, default_currency)
     customer_rows.close_through(conn, customer_id, period)
     return numbers
 
 
 def _open_periods(
-    conn: Connection, customer: Customer, closed: Period | None, through: Period
-) -> list[Period]:
+    conn: Connection,
+    settings: CustomerSettings,
+    catalog: PriceBookCatalog,
+    closed: Period | None,
+    through: Period,
+) -> list[tuple[Period, Customer]]:
+    """The periods to freeze, each with the customer as the terms closing it state it:
+    those with usage, and those whose terms hold commitments (owed, used or not)."""
     t = draft_invoice_lines
-    query = select(t.c.period).distinct().where(t.c.customer == customer.id)
+    query = select(t.c.period).distinct().where(t.c.customer == settings.id)
     query = query.where(t.c.period <= str(through))
     if closed is not None:
         query = query.where(t.c.period > str(closed))
-    periods = {Period.parse(p) for p in conn.execute(query).scalars()}
-    if customer.commitments:  # a commitment is owed for every period, used or not
-        current = closed.next() if closed else min(periods | {through})
-        while current <= through:
-            periods.add(current)
-            current = current.next()
-    return sorted(periods)
+    used = {Period.parse(p) for p in conn.execute(query).scalars()}
+    found = []
+    current = closed.next() if closed else min(used | {through})
+    while True:
+        customer = compose(settings, book_closing(catalog, settings.id, current))
+        if current in used or customer.commitments:
+            found.append((current, customer))
+        if current >= through:
+            return found
+        current = current.next()
 
 
 def _freeze(
-    conn: Connection, customer: Customer, period: Period, now: datetime, default_currency: str
+    conn: Connection,
+    customer: Customer,
+    catalog: PriceBookCatalog,
+    period: Period,
+    now: datetime,
+    default_currency: str,
 ) -> list[str]:
     lines = draft_lines(conn, customer.id, period)
-    commitment_currency = customer.currency or default_currency
-    currencies = {line.currency for line in lines}
+    extra: list[CloseLine] = []
     if customer.commitments:
-        currencies.add(commitment_currency)
+        owed = period_commitments(catalog, customer.id, period, used_in_period(lines, period))
+        extra = shortfall_lines(owed)
+    close_currency = customer.currency or default_currency
+    currencies = {line.currency for line in lines} | ({close_currency} if extra else set())
     numbers = []
     for currency in sorted(currencies):
-        mine = [line for line in lines if line.currency == currency]
-        extra = []
-        if customer.commitments and currency == commitment_currency:
-            extra = close_lines(customer.commitments, _usage(mine, period))
-        if not mine and not extra:
-            continue
         draft = build_document(
             customer=customer.id,
             period=period,
             currency=currency,
-            lines=mine,
-            close_lines=extra,
+            lines=[line for line in lines if line.currency == currency],
+            close_lines=extra if currency == close_currency else (),
             document_type=customer.statement,
             status="finalized",
         )
         document = replace(draft, number=number_for(conn, draft))
-        document_id = insert_document(conn, document, customer, now=now)
+        document_id = insert_document(
+            conn,
+            document,
+            name=customer.name,
+            cost_center=customer.cost_center,
+            zone=customer.zone,
+            now=now,
+        )
         entries = closing_entries(customer, document)
         post(conn, entries, now=now, document_ids=[document_id] * len(entries))
         numbers.append(document.number or "")
     return numbers
-
-
-def _usage(lines: list[DraftLine], period: Period) -> list[UsageTotal]:
-    """Usage of the period itself (late usage of earlier periods counts where it happened)."""
-    return [
-        UsageTotal(line.service, line.meter, line.unit, line.quantity, line.amount)
-        for line in lines
-        if line.usage_period in (None, str(period))
-    ]

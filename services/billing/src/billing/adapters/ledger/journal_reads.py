@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from billing.adapters.ledger.accounting_schema import journal_entries as entries_t
 from billing.adapters.ledger.accounting_schema import journal_lines as lines_t
@@ -74,7 +74,8 @@ def postings(conn: Connection, period: str) -> list[tuple[str, str, Decimal, Dec
 def charges_of_entry(
     conn: Connection, entry: StoredEntry, *, after: int, limit: int
 ) -> list[StoredCharge]:
-    """The charges a usage entry posted: its batch's, of its customer, period and service."""
+    """The charges a usage entry posted: its batch's, of its customer, period and service
+    (and, posted to a chargeback account, of the cost center that account names)."""
     if entry.batch_id is None:
         return []
     t = rated_charges
@@ -87,6 +88,13 @@ def charges_of_entry(
         t.c.period == entry.usage_period,
         t.c.id > after,
     )
+    accounts = [account for account, _, _ in entry.lines]
+    center = next((a.partition(":")[2] for a in accounts if a.startswith("chargeback:")), None)
+    if center is not None:  # charges without a cost center are charged back to the customer
+        own = t.c.cost_center == center
+        query = query.where(
+            or_(own, t.c.cost_center.is_(None)) if center == entry.customer else own
+        )
     return [
         StoredCharge(**row._asdict()) for row in conn.execute(query.order_by(t.c.id).limit(limit))
     ]

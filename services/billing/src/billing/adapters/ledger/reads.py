@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 
 from billing.adapters.ledger.schema import draft_invoice_lines, rated_charges
 from billing.domain.invoices import DraftLine
-from billing.domain.periods import Period
+from terms.domain import Period
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,10 @@ class StoredCharge:
     event_time: datetime
     rated_at: datetime
     recorded_at: datetime
-    period: str  # the usage period (event time in the customer's time zone)
+    period: str  # the usage period, as the charge carries it
     billed_period: str
+    time_zone: str  # the zone that cut `period`
+    cost_center: str | None  # the one the charge was made for
     batch_id: int | None
 
 

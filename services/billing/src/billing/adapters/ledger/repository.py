@@ -6,25 +6,21 @@ Async callers run these in `asyncio.to_thread` so the event loop never waits on 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, text
 
 from billing.adapters.ledger import customers, migrate, reads, writes
 from billing.adapters.ledger import positions as tracking
-from billing.domain.customers import Customer
+from billing.domain.customer_settings import CustomerSettings
 from billing.domain.invoices import DraftLine
 from billing.domain.ledger import BatchOutcome, LedgerEntry
-from billing.domain.periods import Period
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+from chargeback.clock import Clock, utc_now
+from terms.domain import Period
 
 
 class SqlLedger:
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
 
@@ -89,7 +85,7 @@ class SqlLedger:
 
     # Customers
 
-    def save_customers(self, found: Iterable[Customer], *, source: str) -> int:
+    def save_customers(self, found: Iterable[CustomerSettings], *, source: str) -> int:
         """Store settings (the file never overwrites API-set ones); how many were stored."""
         with self.engine.begin() as conn:
             now = self.clock()

@@ -30,10 +30,14 @@ rated_charges = Table(
     Column("event_source", String(512), nullable=False),
     Column("event_id", String(256), nullable=False),
     Column("customer", String(128), nullable=False),
-    # 'YYYY-MM' of event_time in the customer's time zone (the usage period), and the
+    # The charge's billing period 'YYYY-MM' as rating cut it (the usage period), and the
     # period whose document bills it (later, if the usage period was already finalized).
     Column("period", String(7), nullable=False),
     Column("billed_period", String(7), nullable=False),
+    # The rest of the context the charge carries: the zone that cut its period, and the
+    # cost center it was made for (chargeback account, FOCUS SubAccountId, filters).
+    Column("time_zone", String(64), nullable=False),
+    Column("cost_center", String(128), nullable=True),
     Column("service", String(128), nullable=False),
     Column("meter", String(128), nullable=False),
     Column("unit", String(64), nullable=False),

@@ -4,9 +4,11 @@ All of it happens in the caller's transaction, behind the fence: the partitions 
 stored position is not their batch's first offset change nothing. The unique
 (event_source, event_id) key decides what is new: only charges the INSERT actually
 stored are added to the line totals and posted to the journal, so a replayed batch or
-a repeated event changes nothing. Each charge is placed in its customer's periods
-(finalized periods) while the customer's row is held, so no finalization can slip in
-between placing a charge and adding it to its line.
+a repeated event changes nothing. Each charge is placed in its periods (its own usage
+period, billed later if that one is finalized) while the customer's row is held, so no
+finalization can slip in between placing a charge and adding it to its line. The
+charge's context (period, zone, cost center) is stored as it came: no terms are looked
+up here.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ _COPIED_FIELDS = (
     "amount",
     "currency",
     "price_book_version",
+    "time_zone",
+    "cost_center",
     "event_time",
     "ingested_at",
     "rated_at",
@@ -74,16 +78,11 @@ def record_batch(
         ids = {entry.charge.customer for entry in unique}
         customer_rows.ensure(conn, ids, now)
         states = customer_rows.hold_shared(conn, ids)
-        placed = [
-            place(
-                e, states[e.charge.customer].customer.zone, states[e.charge.customer].closed_through
-            )
-            for e in unique
-        ]
+        placed = [place(e, states[e.charge.customer].closed_through) for e in unique]
         stored = _insert_new_charges(conn, placed, batch_id, now)
         fresh = [p for p in placed if p.entry.key in stored]
         add_to_lines(conn, line_deltas(fresh), now)
-        customers = {i: state.customer for i, state in states.items()}
+        customers = {i: state.settings for i, state in states.items()}
         post(conn, usage_entries(fresh, customers), now=now, batch_id=batch_id)
     reached = {tp: following for tp, (_, following) in bounds.items() if tp not in refused}
     advance_positions(conn, group, reached, now)

@@ -1,4 +1,4 @@
-"""Dependencies of the invoice routes: the ledger, and who may read which customer."""
+"""Dependencies of the billing routes: the ledger, the terms in force, who may read what."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from fastapi import Depends, HTTPException, Request
 from pydantic import TypeAdapter, ValidationError
 
 from billing.adapters.ledger import SqlBooks, SqlLedger
-from billing.domain.periods import InvalidPeriodError, Period
 from billing.settings import BillingSettings
 from chargeback.auth import ApiKey
+from chargeback.clock import Clock
 from chargeback.contracts.types import Identifier
 from chargeback.web import Caller, forbid
+from terms.domain import InvalidPeriodError, Period
+from terms.service_layer.registry import PriceBookRegistry
 
 _IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
 
@@ -32,9 +34,23 @@ def get_settings(request: Request) -> BillingSettings:
     return settings
 
 
+def get_registry(request: Request) -> PriceBookRegistry:
+    """The published price-book versions: `await registry.refresh()` before each use of
+    terms (after the caller's role is checked), so a new version counts without a restart."""
+    registry: PriceBookRegistry = request.app.state.registry
+    return registry
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
 Ledger = Annotated[SqlLedger, Depends(get_ledger)]
 Books = Annotated[SqlBooks, Depends(get_books)]
 Settings = Annotated[BillingSettings, Depends(get_settings)]
+Registry = Annotated[PriceBookRegistry, Depends(get_registry)]
+Now = Annotated[Clock, Depends(get_clock)]
 
 
 def finance_only(caller: ApiKey, what: str) -> None:
@@ -74,10 +90,12 @@ def valid_identifier(value: str, *, field: str) -> str:
 
 
 def valid_period(value: str) -> Period:
+    """The period named (YYYY-MM, 2000-01 to 2999-12), or 400 with the reason: checked at
+    the door, before any work (an export never starts streaming with a bad one)."""
     try:
         return Period.parse(value)
     except InvalidPeriodError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise HTTPException(400, str(exc)) from None
 
 
 def page_limit(limit: int | None, settings: BillingSettings, default: int = 100) -> int:
@@ -92,6 +110,8 @@ __all__ = [
     "Books",
     "Caller",
     "Ledger",
+    "Now",
+    "Registry",
     "Settings",
     "finance_only",
     "may_read",

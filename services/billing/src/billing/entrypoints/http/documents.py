@@ -10,12 +10,14 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from billing.adapters.ledger.credit_notes import UnknownDocumentError
+from billing.adapters.ledger.documents import StoredDocument
 from billing.domain.credit_notes import CreditNoteError, CreditRequest
 from billing.domain.invoices import DOCUMENT_TYPES, build_document
 from billing.entrypoints.http.deps import (
     Books,
     Caller,
     Ledger,
+    Registry,
     Settings,
     finance_only,
     may_read,
@@ -25,8 +27,9 @@ from billing.entrypoints.http.deps import (
     valid_period,
 )
 from billing.entrypoints.http.schemas import DocumentPagePublic, DocumentPublic
-from billing.service_layer.statements import DocumentView, customer_settings
+from billing.service_layer.statements import DocumentView, period_customer
 from chargeback.contracts.types import ExactDecimal, Identifier
+from terms.domain import Period, PriceBookCatalog
 
 router = APIRouter(tags=["documents"])
 
@@ -36,6 +39,7 @@ async def list_documents(
     caller: Caller,
     ledger: Ledger,
     books: Books,
+    registry: Registry,
     settings: Settings,
     customer: Annotated[str | None, Query(max_length=256)] = None,
     period: Annotated[str | None, Query(max_length=32)] = None,
@@ -52,6 +56,7 @@ async def list_documents(
     if type is not None and type not in DOCUMENT_TYPES:
         raise HTTPException(422, f"type must be one of {', '.join(DOCUMENT_TYPES)}, got {type!r}")
     size = page_limit(limit, settings)
+    catalog = await registry.refresh()
     views: list[DocumentView] = []
     stored = []
     if status in (None, "finalized"):
@@ -63,20 +68,31 @@ async def list_documents(
             after=after,
             limit=size,
         )
-        for d in stored:
-            settings_of, _ = await asyncio.to_thread(customer_settings, ledger, d.document.customer)
-            views.append(DocumentView(d.document, settings_of, d))
+        views += await asyncio.to_thread(_stored_views, ledger, catalog, stored)
     if status in (None, "draft") and after == 0 and type != "credit_note":
-        views += await asyncio.to_thread(_drafts, ledger, books, customer, month, type, size)
+        views += await asyncio.to_thread(
+            _drafts, ledger, books, catalog, customer, month, type, size
+        )
     return DocumentPagePublic(
         documents=[DocumentPublic.of(v) for v in views],
         next_after=stored[-1].id if len(stored) == size else None,
     )
 
 
+def _stored_views(
+    ledger: Ledger, catalog: PriceBookCatalog, stored: list[StoredDocument]
+) -> list[DocumentView]:
+    views = []
+    for d in stored:
+        who, _ = period_customer(ledger, catalog, d.document.customer, d.document.period)
+        views.append(DocumentView(d.document, who, d))
+    return views
+
+
 def _drafts(
     ledger: Ledger,
     books: Books,
+    catalog: PriceBookCatalog,
     customer: str | None,
     period: str | None,
     type: str | None,
@@ -84,10 +100,10 @@ def _drafts(
 ) -> list[DocumentView]:
     views = []
     for key in books.open_drafts(customer=customer, period=period, limit=limit):
-        settings_of, _ = customer_settings(ledger, key.customer)
-        if type is not None and settings_of.statement != type:
+        month = Period.parse(key.period)
+        who, _ = period_customer(ledger, catalog, key.customer, month)
+        if type is not None and who.statement != type:
             continue
-        month = valid_period(key.period)
         lines = [
             ln for ln in ledger.draft_lines(key.customer, month) if ln.currency == key.currency
         ]
@@ -96,22 +112,25 @@ def _drafts(
             period=month,
             currency=key.currency,
             lines=lines,
-            document_type=settings_of.statement,
+            document_type=who.statement,
         )
-        views.append(DocumentView(document, settings_of, None))
+        views.append(DocumentView(document, who, None))
     return views
 
 
 @router.get("/v1/documents/{number}")
-async def one_document(caller: Caller, ledger: Ledger, books: Books, number: str) -> DocumentPublic:
+async def one_document(
+    caller: Caller, ledger: Ledger, books: Books, registry: Registry, number: str
+) -> DocumentPublic:
     """A finalized document with its frozen lines, by number (e.g. INV-000042)."""
     scope_customer(caller, None)  # emitters: 403 before any lookup
     stored = await asyncio.to_thread(books.document, number[:32])
     if stored is None:
         raise HTTPException(404, f"no document numbered {number[:32]!r}")
     may_read(caller, stored.document.customer)
-    settings_of, _ = await asyncio.to_thread(customer_settings, ledger, stored.document.customer)
-    return DocumentPublic.of(DocumentView(stored.document, settings_of, stored))
+    catalog = await registry.refresh()
+    (view,) = await asyncio.to_thread(_stored_views, ledger, catalog, [stored])
+    return DocumentPublic.of(view)
 
 
 class CreditLineCreate(BaseModel):
@@ -128,7 +147,7 @@ class CreditNoteCreate(BaseModel):
 
 @router.post("/v1/credit-notes", status_code=201)
 async def create_credit_note(
-    caller: Caller, ledger: Ledger, books: Books, body: CreditNoteCreate
+    caller: Caller, ledger: Ledger, books: Books, registry: Registry, body: CreditNoteCreate
 ) -> DocumentPublic:
     """A credit note correcting a finalized invoice; numbered in its own series."""
     finance_only(caller, "issue credit notes")
@@ -144,5 +163,6 @@ async def create_credit_note(
         raise HTTPException(404, str(exc)) from None
     except CreditNoteError as exc:
         raise HTTPException(409, str(exc)) from None
-    settings_of, _ = await asyncio.to_thread(customer_settings, ledger, stored.document.customer)
-    return DocumentPublic.of(DocumentView(stored.document, settings_of, stored))
+    catalog = await registry.refresh()
+    (view,) = await asyncio.to_thread(_stored_views, ledger, catalog, [stored])
+    return DocumentPublic.of(view)

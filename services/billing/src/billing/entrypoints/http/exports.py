@@ -13,6 +13,7 @@ from billing.domain.focus_columns import COLUMNS
 from billing.entrypoints.http.deps import (
     Caller,
     Ledger,
+    Registry,
     Settings,
     scope_customer,
     valid_identifier,
@@ -46,16 +47,22 @@ def _stream(ledger: SqlLedger, scope: ExportScope, fmt: str) -> Iterator[str]:
 async def export(
     caller: Caller,
     ledger: Ledger,
+    registry: Registry,
     settings: Settings,
     fmt: Literal["csv", "json", "focus"],
     period: Annotated[str, Query(max_length=32)],
     customer: Annotated[str | None, Query(max_length=256)] = None,
 ) -> StreamingResponse:
-    """Every document of the period (one customer's, or all for finance), row by row."""
+    """Every document of the period (one customer's, or all for finance), row by row.
+
+    Everything is checked before the first row is sent (a bad period is a 400, never a
+    stream cut off half-way)."""
     customer = scope_customer(caller, customer)
     if customer is not None:
         customer = valid_identifier(customer, field="customer")
-    scope = ExportScope(valid_period(period), customer, settings.provider_name)
+    month = valid_period(period)
+    catalog = await registry.refresh()
+    scope = ExportScope(month, customer, settings.provider_name, catalog)
     name = f"billing-{fmt}-{scope.period}{'-' + customer if customer else ''}"
     extension = "json" if fmt == "json" else "csv"
     return StreamingResponse(

@@ -11,6 +11,7 @@ from billing.entrypoints.http.deps import (
     Books,
     Caller,
     Ledger,
+    Registry,
     Settings,
     finance_only,
     may_read,
@@ -20,7 +21,12 @@ from billing.entrypoints.http.deps import (
 )
 from billing.entrypoints.http.schemas import ChargePagePublic, ChargePublic, DocumentPublic
 from billing.service_layer.finalization import PeriodNotOverError, finalize_now
-from billing.service_layer.statements import AmbiguousCurrencyError, DocumentView, current_document
+from billing.service_layer.statements import (
+    AmbiguousCurrencyError,
+    DocumentView,
+    current_document,
+    period_customer,
+)
 from chargeback.money import MINOR_UNITS
 
 DEFAULT_PAGE_SIZE = 100
@@ -33,6 +39,7 @@ async def current_invoice(
     caller: Caller,
     ledger: Ledger,
     books: Books,
+    registry: Registry,
     settings: Settings,
     customer: Annotated[str, Query(max_length=256)],
     period: Annotated[str, Query(max_length=32, description="YYYY-MM in the customer's zone")],
@@ -44,11 +51,13 @@ async def current_invoice(
     month = valid_period(period)
     if currency is not None and currency not in MINOR_UNITS:
         raise HTTPException(422, f"currency {currency!r} is not one the platform bills in")
+    catalog = await registry.refresh()
     try:
         view = await asyncio.to_thread(
             current_document,
             ledger,
             books,
+            catalog=catalog,
             customer_id=customer,
             period=month,
             currency=currency,
@@ -61,17 +70,25 @@ async def current_invoice(
 
 @router.post("/{customer}/{period}/finalize")
 async def finalize_period(
-    caller: Caller, ledger: Ledger, books: Books, settings: Settings, customer: str, period: str
+    caller: Caller,
+    ledger: Ledger,
+    books: Books,
+    registry: Registry,
+    settings: Settings,
+    customer: str,
+    period: str,
 ) -> list[DocumentPublic]:
     """Finalize the period (and any open one before it): numbered, frozen, posted."""
     finance_only(caller, "finalize periods")
     customer = valid_identifier(customer, field="customer")
     month = valid_period(period)
+    catalog = await registry.refresh()
     try:
         numbers = await asyncio.to_thread(
             finalize_now,
             ledger,
             books,
+            catalog=catalog,
             customer_id=customer,
             period=month,
             now=books.clock(),
@@ -82,9 +99,11 @@ async def finalize_period(
     views = []
     for number in numbers:
         stored = await asyncio.to_thread(books.document, number)
-        state = await asyncio.to_thread(ledger.customer_states, [customer])
         if stored is not None:
-            views.append(DocumentView(stored.document, state[customer].customer, stored))
+            who, _ = await asyncio.to_thread(
+                period_customer, ledger, catalog, customer, stored.document.period
+            )
+            views.append(DocumentView(stored.document, who, stored))
     return [DocumentPublic.of(view) for view in views]
 
 

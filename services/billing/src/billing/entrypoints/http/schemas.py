@@ -115,8 +115,10 @@ class ChargePublic(BaseModel):
     event_time: datetime
     rated_at: datetime
     recorded_at: datetime
-    usage_period: str
+    usage_period: str  # the charge's own billing period
     billed_period: str
+    time_zone: str  # the zone that cut its period
+    cost_center: str | None  # the one it was made for
 
     @classmethod
     def of(cls, charge: StoredCharge) -> ChargePublic:
@@ -136,6 +138,8 @@ class ChargePublic(BaseModel):
             recorded_at=charge.recorded_at,
             usage_period=charge.period,
             billed_period=charge.billed_period,
+            time_zone=charge.time_zone,
+            cost_center=charge.cost_center,
         )
 
 
