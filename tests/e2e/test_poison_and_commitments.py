@@ -159,8 +159,11 @@ async def test_poison_events_are_set_aside_and_the_ordinary_ones_charged_within_
     )
     refused = httpx.post(
         f"{stack.url('metering')}/v1/events",
-        json=far,
-        headers={"Authorization": f"Bearer {stack.emitter_key}"},
+        content=json.dumps(far),
+        headers={
+            "Authorization": f"Bearer {stack.emitter_key}",
+            "content-type": "application/cloudevents+json",
+        },
         timeout=30,
     )
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "time"
