@@ -182,7 +182,11 @@ def authenticated_request(service: Service, url: str, key: str | None) -> httpx.
         )
         headers["Content-Type"] = BATCH_CONTENT_TYPE
         return httpx.post(f"{url}/v1/events", content=json.dumps([event]), headers=headers)
-    path = {"rating": "/v1/price-book", "billing": "/v1/documents", "budget-monitor": "/v1/budgets"}
+    path = {
+        "rating": "/v1/price-book",
+        "billing": "/v1/customers/acme",
+        "budget-monitor": "/v1/budgets",
+    }
     return httpx.get(f"{url}{path[service.name]}", headers=headers, timeout=10)
 
 
@@ -233,3 +237,5 @@ def test_installed_service_makes_its_key_serves_and_accepts_it(
             assert answer.json()["accepted"] == 1
         if service.name == "rating":  # seeded from CHARGEBACK_PRICE_BOOK, outside the install
             assert [v["version"] for v in answer.json()["versions"]] == ["2020.1"]
+        if service.name == "billing":  # its customers' terms come from the same registry
+            assert answer.json()["terms"]["price_book_version"] == "2020.1"
