@@ -1,11 +1,9 @@
 """Spreading a service's fixed cost over its consumers, exact to the minor unit.
 
-Each consumer's quota is fixed cost x weight / total weight, in minor units (cents)
-as an exact fraction. Every consumer gets the whole cents of its quota; the cents
-left over (fewer than the number of consumers) go one each to the consumers with
-the largest fractional remainders (Hamilton's largest-remainder method), ties
-going to the larger weight, then to the customer id first in alphabetical order.
-The shares therefore always add up to the fixed cost exactly.
+The split is the platform's one largest-remainder rule (`chargeback.apportion`): each
+consumer gets the whole cents of its quota, the cents left over go to the largest
+fractional remainders, ties to the larger weight, then to the customer id first in
+alphabetical order. The shares therefore always add up to the fixed cost exactly.
 
 Weights: `usage` = the consumer's metered quantity of the basis meter (or, without
 one, its charged amount for the service); `even` = 1 per consumer that used the
@@ -17,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from billing.domain.costs import AllocationMethod, ServiceCost
-from chargeback.money import EXACT, ZERO, minor_unit
+from chargeback.apportion import largest_remainder
+from chargeback.money import ZERO
+
+__all__ = ["Allocation", "Share", "allocate", "largest_remainder"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +39,6 @@ class Allocation:
     fixed_cost: Decimal
     shares: tuple[Share, ...]
     unallocated: Decimal  # the whole fixed cost when nobody carries weight, else 0
-
-
-def largest_remainder(
-    total: Decimal, weights: Mapping[str, Decimal], currency: str
-) -> dict[str, Decimal]:
-    """`total` split in proportion to `weights`, in whole minor units, summing to `total`."""
-    places = minor_unit(currency)
-    units = total.scaleb(places, EXACT)
-    if units != units.to_integral_value():
-        raise ValueError(f"{total} is not a whole number of {currency} minor units")
-    positive = {c: max(w, ZERO) for c, w in weights.items()}
-    weight_sum = sum((Fraction(w) for w in positive.values()), Fraction(0))
-    if weight_sum == 0:
-        return {}
-    quotas = {c: Fraction(int(units)) * Fraction(w) / weight_sum for c, w in positive.items()}
-    floors = {c: q.numerator // q.denominator for c, q in quotas.items()}
-    left = int(units) - sum(floors.values())
-    order = sorted(quotas, key=lambda c: (-(quotas[c] - floors[c]), -positive[c], c))
-    for customer in order[:left]:
-        floors[customer] += 1
-    return {c: Decimal(n).scaleb(-places, EXACT) for c, n in sorted(floors.items())}
 
 
 def allocate(
