@@ -43,6 +43,11 @@ class RatedCharge(BaseModel):
     period: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]  # billing period
     time_zone: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_+/-]{0,63}$")]  # cut it
     cost_center: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    # The cost centre and its ancestors in the terms' tree, most specific first (empty:
+    # no cost centre): budgets and spend at any node count the charges naming it here.
+    cost_center_path: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=128)]], Field(max_length=16)
+    ] = Field(default_factory=list)
     committed_quantity: ExactDecimal | None = None  # the meter's commitment a period
     event_time: UtcDateTime
     ingested_at: UtcDateTime | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chargeback.money import parse_decimal
+from terms.domain.cost_centers import CostCenter, CostCenterTree
 from terms.domain.customers import UTC_ZONE, Customer, Meter, Override, Service
 from terms.domain.documents import parse_timestamp
 from terms.domain.pricebook import PriceBook
@@ -92,7 +93,16 @@ def build_rules(spec: Document) -> DemandRules:
     )
 
 
-def build_customer(ident: str, info: Document) -> Customer:
+def build_tree(spec: Document) -> CostCenterTree:
+    return CostCenterTree(
+        {
+            node: CostCenter(node, (info or {}).get("name", ""), (info or {}).get("parent"))
+            for node, info in spec.items()
+        }
+    )
+
+
+def build_customer(ident: str, info: Document, tree: CostCenterTree | None = None) -> Customer:
     overrides = {
         (service, meter): Override(
             pricing=build_pricing(terms) if "price" in terms or "pricing" in terms else None,
@@ -102,10 +112,12 @@ def build_customer(ident: str, info: Document) -> Customer:
         for service, meters in (info.get("overrides") or {}).items()
         for meter, terms in meters.items()
     }
+    center = info.get("cost_center", "")
     return Customer(
         ident,
         info.get("name", ""),
-        info.get("cost_center", ""),
+        center,
+        cost_center_path=(tree or CostCenterTree()).path(center) if center else (),
         zone=ZoneInfo(info["time_zone"]) if "time_zone" in info else UTC_ZONE,
         discount_percent=_decimal(info.get("discount_percent"), ZERO) or ZERO,
         overrides=overrides,
@@ -132,8 +144,9 @@ def build_price_book(document: Document) -> PriceBook:
         )
         for name, spec in document["services"].items()
     }
+    tree = build_tree(document.get("cost_centers") or {})
     customers = {
-        ident: build_customer(ident, info or {})
+        ident: build_customer(ident, info or {}, tree)
         for ident, info in (document.get("customers") or {}).items()
     }
     return PriceBook(
@@ -143,5 +156,6 @@ def build_price_book(document: Document) -> PriceBook:
         services=services,
         customers=customers,
         rules=build_rules(document.get("demand_rules") or {}),
+        cost_centers=tree,
         document=document,
     )

@@ -144,6 +144,7 @@ def charge_event(
         period=period,
         time_zone=customer.zone.key,
         cost_center=customer.cost_center or None,
+        cost_center_path=list(customer.cost_center_path),
         committed_quantity=terms.committed,
         event_time=event.time,
         ingested_at=event.ingesttime,

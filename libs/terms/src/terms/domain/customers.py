@@ -44,6 +44,13 @@ class Customer:
     zone: ZoneInfo = UTC_ZONE  # billing periods are cut in this time zone
     discount_percent: Decimal = ZERO
     overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)
+    # The cost centre and its ancestors in the version's tree, most specific first
+    # (no tree: the cost centre alone; none: empty). Every charge carries it.
+    cost_center_path: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.cost_center_path and self.cost_center:
+            object.__setattr__(self, "cost_center_path", (self.cost_center,))
 
     @property
     def commitments(self) -> list[tuple[str, str, Decimal]]:

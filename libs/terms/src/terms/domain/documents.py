@@ -7,7 +7,6 @@ exist, percentages in range. It is tolerant of documents the schema also refused
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -15,15 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chargeback.money import MINOR_UNITS
+from terms.domain.cost_centers import cost_center_problems
 from terms.domain.errors import Problem
+from terms.domain.paths import child
 
-PLAIN_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")  # as jsonschema writes JSON paths
-
-
-def child(path: str, name: str | int) -> str:
-    if isinstance(name, int):
-        return f"{path}[{name}]"
-    return f"{path}.{name}" if PLAIN_NAME.fullmatch(name) else f"{path}[{name!r}]"
+__all__ = ["child", "parse_timestamp", "semantic_problems", "zone_named"]
 
 
 def parse_timestamp(value: str) -> datetime | None:
@@ -169,4 +164,5 @@ def semantic_problems(document: Any) -> list[Problem]:
     problems.extend(
         _rule_problems(document, rules.get("over_commitment"), "$.demand_rules.over_commitment")
     )
+    problems.extend(cost_center_problems(document))
     return problems

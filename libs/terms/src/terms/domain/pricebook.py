@@ -10,6 +10,7 @@ from typing import Any
 
 from chargeback.contracts import RatedCharge, UsageEvent
 from terms.domain.charging import charge_event
+from terms.domain.cost_centers import CostCenterTree
 from terms.domain.customers import Customer, Meter, Override, Service, Terms
 from terms.domain.errors import TimeOutOfRange, UnknownMeter, UnknownService
 from terms.domain.periods import InvalidPeriodError, Period
@@ -25,6 +26,7 @@ class PriceBook:
     services: Mapping[str, Service]
     customers: Mapping[str, Customer] = field(default_factory=dict)
     rules: DemandRules = field(default_factory=DemandRules)
+    cost_centers: CostCenterTree = field(default_factory=CostCenterTree)
     # The document it was built from, as written (shown by the API; not used to price).
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # Terms resolved once per (customer, service, meter): rating looks them up per event.
