@@ -52,7 +52,7 @@ def test_a_charge_counts_for_its_customer_cost_center_and_service_budgets():
     ]
     totals = {k[0]: v for k, v in evaluate(charges, book, {}, set()).own_totals.items()}
     assert totals == {"acme": 2, "cc1": 5, "cc1-ci": 3, "compute": 7}
-    assert [b.id for b in book.watching("acme", "ci", "CC-1")] == [
+    assert [b.id for b in book.watching("acme", "ci", ("CC-1",))] == [
         "acme",
         "acme-ci",
         "cc1",
@@ -67,6 +67,25 @@ def test_the_cost_center_a_charge_names_decides_not_a_directory():
     after = ChargeFacts("s e2", "e2", "acme", "ci", D(3), "USD", NOV, "CC-2")
     totals = evaluate([before, after], book, {}, set()).own_totals
     assert totals == {("cc2", "2026-11"): D(3)}
+
+
+def test_a_cost_center_budget_at_a_node_counts_every_charge_below_it():
+    """Charges carry their cost centre's path: a division's budget counts its departments."""
+    book = BudgetBook(
+        (
+            Budget("div", Scope(cost_center="DIV-1"), D(10), "USD"),
+            Budget("dept-a", Scope(cost_center="DEPT-A"), D(10), "USD"),
+            Budget("root-ci", Scope(cost_center="ROOT", service="ci"), D(10), "USD"),
+        )
+    )
+    path_a, path_b = ("DEPT-A", "DIV-1", "ROOT"), ("DEPT-B", "DIV-1", "ROOT")
+    charges = [
+        ChargeFacts("s e1", "e1", "acme", "ci", D(2), "USD", NOV, "DEPT-A", path_a),
+        ChargeFacts("s e2", "e2", "globex", "compute", D(3), "USD", NOV, "DEPT-B", path_b),
+        ChargeFacts("s e3", "e3", "hooli", "ci", D(5), "USD", NOV, "DEPT-C", ("DEPT-C", "ROOT")),
+    ]
+    totals = {k[0]: v for k, v in evaluate(charges, book, {}, set()).own_totals.items()}
+    assert totals == {"div": 5, "dept-a": 2, "root-ci": 7}
 
 
 def test_a_scope_names_something_and_never_a_customer_and_a_cost_center():
@@ -84,10 +103,10 @@ names = st.sampled_from(["acme", "globex", "initech", "hooli"])
 services = st.sampled_from(["compute", "ci", "storage"])
 scopes = st.one_of(
     st.builds(Scope, customer=names),
-    st.builds(Scope, cost_center=st.sampled_from(["CC-1", "CC-2", "CC-9"])),
+    st.builds(Scope, cost_center=st.sampled_from(["CC-1", "CC-2", "CC-9", "DIV"])),
     st.builds(Scope, service=services),
     st.builds(Scope, customer=names, service=services),
-    st.builds(Scope, cost_center=st.sampled_from(["CC-1", "CC-2"]), service=services),
+    st.builds(Scope, cost_center=st.sampled_from(["CC-1", "CC-2", "DIV"]), service=services),
 )
 
 
@@ -97,7 +116,7 @@ def test_the_index_finds_exactly_the_budgets_a_scan_would(chosen, customer, serv
         Budget(f"b{i}", s, D(10), "USD" if i % 3 else "EUR") for i, s in enumerate(chosen)
     )
     book = BudgetBook(budgets)
-    center = CENTERS.get(customer)
+    center = (CENTERS[customer], "DIV") if customer in CENTERS else ()
     scanned = {b.id for b in budgets if b.applies_to(customer, service, currency, center)}
     assert {b.id for b in book.for_charge(customer, service, currency, center)} == scanned
 

@@ -1,11 +1,12 @@
 """The budget book: every budget watched, and the webhooks of the budgets file.
 Indexed, so a charge finds its budgets without a scan. A charge names its own cost
-centre (rating put it there from the customer's terms): the book never looks it up."""
+centre and that node's path to the root (rating put them there from the customer's terms):
+the book never looks them up; a cost-centre budget at any node of the path counts it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from budget_monitor.domain.budgets import Budget
@@ -54,27 +55,31 @@ class BudgetBook:
     def get(self, budget_id: str) -> Budget | None:
         return self._by_id.get(budget_id)
 
-    def _candidates(self, customer: str, service: str, cost_center: str | None) -> list[Budget]:
+    def _candidates(self, customer: str, service: str, cost_centers: Sequence[str]) -> list[Budget]:
+        centers = [b for node in dict.fromkeys(cost_centers) for b in self._at(node)]
         return [
             *self._by_key.get(("customer", customer), ()),
-            *(self._by_key.get(("cost_center", cost_center), ()) if cost_center else ()),
+            *centers,
             *self._by_key.get(("service", service), ()),
         ]
 
+    def _at(self, node: str) -> list[Budget]:
+        return self._by_key.get(("cost_center", node), [])
+
     def for_charge(
-        self, customer: str, service: str, currency: str, cost_center: str | None
+        self, customer: str, service: str, currency: str, cost_centers: Sequence[str]
     ) -> list[Budget]:
-        """The budgets a charge counts against."""
+        """The budgets a charge counts against (`cost_centers`: its cost-centre path)."""
         return [
             b
-            for b in self._candidates(customer, service, cost_center)
-            if b.applies_to(customer, service, currency, cost_center)
+            for b in self._candidates(customer, service, cost_centers)
+            if b.applies_to(customer, service, currency, cost_centers)
         ]
 
-    def watching(self, customer: str, service: str, cost_center: str | None) -> list[Budget]:
+    def watching(self, customer: str, service: str, cost_centers: Sequence[str]) -> list[Budget]:
         """The budgets whose scope covers a charge, whatever its currency."""
         return [
             b
-            for b in self._candidates(customer, service, cost_center)
-            if b.scope.covers(customer, service, cost_center)
+            for b in self._candidates(customer, service, cost_centers)
+            if b.scope.covers(customer, service, cost_centers)
         ]

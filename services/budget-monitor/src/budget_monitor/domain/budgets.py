@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -27,8 +28,9 @@ def alert_id(budget_id: str, period: str, basis: Basis, threshold: Decimal) -> s
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Whose spend a budget watches: a customer or a cost center (all its customers),
-    a service, or a customer (or cost center) and one service."""
+    """Whose spend a budget watches: a customer or a cost center (every charge whose
+    cost-centre path names it: its own customers and those of every node below it), a
+    service, or a customer (or cost center) and one service."""
 
     customer: str | None = None
     service: str | None = None
@@ -40,11 +42,13 @@ class Scope:
         if self.customer and self.cost_center:
             raise BudgetError("scope: a customer or a cost center, not both")
 
-    def covers(self, customer: str, service: str, cost_center: str | None = None) -> bool:
+    def covers(self, customer: str, service: str, cost_centers: Sequence[str] = ()) -> bool:
+        """`cost_centers`: the charge's cost centre and its ancestors (its path): a cost
+        centre scope counts everything below its node."""
         return (
             self.customer in (None, customer)
             and self.service in (None, service)
-            and (self.cost_center is None or self.cost_center == cost_center)
+            and (self.cost_center is None or self.cost_center in cost_centers)
         )
 
     def as_dict(self) -> dict[str, str]:
@@ -93,9 +97,9 @@ class Budget:
             object.__setattr__(self, name, tuple(sorted(chosen)))
 
     def applies_to(
-        self, customer: str, service: str, currency: str, cost_center: str | None = None
+        self, customer: str, service: str, currency: str, cost_centers: Sequence[str] = ()
     ) -> bool:
-        return self.currency == currency and self.scope.covers(customer, service, cost_center)
+        return self.currency == currency and self.scope.covers(customer, service, cost_centers)
 
     def level(self, threshold: Decimal) -> Decimal:
         """The spend at which `threshold` % of this budget is reached."""

@@ -40,6 +40,14 @@ class ChargeFacts:
     currency: str
     event_time: datetime
     cost_center: str | None = None  # the customer's, in the terms that rated the charge
+    cost_center_path: tuple[str, ...] = ()  # that node and its ancestors, most specific first
+
+    @property
+    def cost_centers(self) -> tuple[str, ...]:
+        """The nodes the charge counts for (a charge without a path: its cost centre)."""
+        if self.cost_center_path:
+            return self.cost_center_path
+        return (self.cost_center,) if self.cost_center else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +74,7 @@ def spend_keys(charges: Iterable[ChargeFacts], book: BudgetBook) -> set[SpendKey
     """The (budget, period) pairs these charges may change."""
     found = set()
     for c in charges:
-        for budget in book.for_charge(c.customer, c.service, c.currency, c.cost_center):
+        for budget in book.for_charge(c.customer, c.service, c.currency, c.cost_centers):
             period = budget.period.key_for(c.event_time)
             if period is not None:
                 found.add((budget.id, period))
@@ -88,10 +96,10 @@ def evaluate(
     forecasts = _Forecasts(forecast)
     for charge in charges:
         budgets = book.for_charge(
-            charge.customer, charge.service, charge.currency, charge.cost_center
+            charge.customer, charge.service, charge.currency, charge.cost_centers
         )
         if not budgets:
-            watched = book.watching(charge.customer, charge.service, charge.cost_center)
+            watched = book.watching(charge.customer, charge.service, charge.cost_centers)
             result.outcomes["other_currency" if watched else "no_budget"] += 1
             continue
         if charge.event_key in counted:

@@ -32,6 +32,7 @@ def charge_facts(batch: PartitionBatch) -> list[tuple[int, ChargeFacts]]:
             charge.currency,
             charge.event_time,
             charge.cost_center,
+            tuple(charge.cost_center_path),
         )
         charges.append((record.offset, facts))
     return charges
