@@ -52,6 +52,7 @@ def price_book(
     effective_from: str = "2020-01-01T00:00:00Z",
     currency: str = "USD",
     services: Mapping[str, Any] = SERVICES,
+    cost_centers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """A price-book version (YAML text): the terms, as finance publishes them."""
     document = {
@@ -61,6 +62,8 @@ def price_book(
         "services": dict(services),
         "customers": {name: dict(terms) for name, terms in (customers or {}).items()},
     }
+    if cost_centers:
+        document["cost_centers"] = {node: dict(spec) for node, spec in cost_centers.items()}
     return yaml.safe_dump(document, sort_keys=False)
 
 
@@ -71,13 +74,14 @@ def catalog_of(*texts: str) -> PriceBookCatalog:
 
 def context(catalog: PriceBookCatalog, customer: str, moment: datetime) -> dict[str, Any]:
     """What rating puts on a charge: the period of its time in the customer's zone, that
-    zone and the cost center, from the version in force at the event's time."""
+    zone and the cost center with its path, from the version in force at the event's time."""
     book = catalog.in_force_at(moment)
     terms = book.customer(customer)
     return {
         "period": book.period(customer, moment),
         "time_zone": terms.zone.key,
         "cost_center": terms.cost_center or None,
+        "cost_center_path": list(terms.cost_center_path),
         "price_book_version": book.version,
     }
 
@@ -116,10 +120,12 @@ async def billing_api(
     redis_url: str,
     *,
     book: str | None = None,
+    later: tuple[str, ...] = (),
     **settings: Any,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, SqlLedger, SqlBooks, PriceBookRegistry]]:
     """The billing app (no Kafka consumer, no scheduler) over a real ledger, on `clock`,
-    with `book` (default: a version listing nobody) published as its seed."""
+    with `book` (default: a version listing nobody) and `later` versions published as its
+    seed."""
     text = book if book is not None else price_book()
     engine = make_engine(database_url)
     infra = InfraSettings(
@@ -132,7 +138,7 @@ async def billing_api(
         BillingSettings(**{"finalize_every_s": 0, **settings}),
         infra=infra,
         keys=keys.store,
-        seed=[(parse_price_book(text), text)],
+        seed=[(parse_price_book(t), t) for t in (text, *later)],
         engine=engine,
         start_consumer=False,
         clock=clock,

@@ -43,7 +43,7 @@ def test_an_empty_database_migrated_to_head_matches_the_tables_billing_uses(engi
     migrate.upgrade(engine)  # idempotent: a restart migrates nothing
 
     assert differences(engine) == []
-    assert migrate.current_revision(engine) == "0003"
+    assert migrate.current_revision(engine) == "0004"
     tables = set(sa.inspect(engine).get_table_names())
     assert {"billing_alembic_version", "other_service_state"} <= tables
     assert "alembic_version" not in tables  # left free for another service's migrations

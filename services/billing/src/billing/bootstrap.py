@@ -22,7 +22,15 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from billing import metrics
 from billing.adapters.config_files import load_costs, load_customers
 from billing.adapters.ledger import SqlBooks, SqlLedger, make_engine
-from billing.entrypoints.http import accounting, costs, customers, documents, exports, invoices
+from billing.entrypoints.http import (
+    accounting,
+    costs,
+    customers,
+    documents,
+    exports,
+    invoices,
+    rollups,
+)
 from billing.entrypoints.ledger_consumer import LedgerWriter
 from billing.entrypoints.scheduler import finalize_periodically
 from billing.settings import EMBEDDED_DATABASE_URL, BillingSettings
@@ -113,7 +121,7 @@ def build_app(
     app.state.clock = clock
     app.state.consumer = consumer
     app.include_router(operations_router(ready))
-    for module in (invoices, documents, accounting, costs, customers, exports):
+    for module in (invoices, documents, accounting, costs, customers, exports, rollups):
         app.include_router(module.router)
     from billing import dashboard  # the billing-ops page at /dashboard/ and its read API
 

@@ -1,8 +1,9 @@
 """Read-only SQL behind the dashboard: a period's charges (a few columns), who the
 customers are, and the choices the filters offer. Nothing here writes.
 
-A charge is filtered and dated by the context it carries (its period, its cost center,
-the zone that cut its period); names and zones shown are the customers' terms, as the
+A charge is filtered and dated by the context it carries (its period, its cost center
+and that node's path: a node's filter counts everything below it, the zone that cut its
+period); names and zones shown are the customers' terms, as the
 price-book version closing the period states them. Amounts are summed in Python
 (`spend.SpendTally`), never by SQL: SQLite keeps them as text (see
 `billing.adapters.ledger.types`).
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, Select, select
 
 from billing.adapters.ledger.accounting_schema import billing_customers as bc
+from billing.adapters.ledger.rollup_reads import is_under, under
 from billing.adapters.ledger.schema import rated_charges as rc
 from billing.dashboard.spend import SpendRow
 from billing.domain.customer_settings import CustomerSettings
@@ -81,8 +83,8 @@ def _where(query: Select[tuple[object, ...]], filters: Filters) -> Select[tuple[
         query = query.where(rc.c.customer == filters.customer)
     if filters.service is not None:
         query = query.where(rc.c.service == filters.service)
-    if filters.cost_center is not None:
-        query = query.where(rc.c.cost_center == filters.cost_center)
+    if filters.cost_center is not None:  # the node and everything below it
+        query = under(query, filters.cost_center)
     return query
 
 
@@ -96,11 +98,15 @@ def spend_rows(conn: Connection, filters: Filters) -> Iterator[SpendRow]:
             rc.c.currency,
             rc.c.event_time,
             rc.c.time_zone,
+            rc.c.cost_center,
+            rc.c.cost_center_path,
         ),
         filters,
     )
     zones: dict[str, ZoneInfo] = {}
     for row in conn.execution_options(yield_per=BATCH_ROWS).execute(query):
+        if filters.cost_center is not None and not is_under(row, filters.cost_center):
+            continue
         zone = zones.get(row.time_zone)
         if zone is None:
             zone = zones[row.time_zone] = zone_named(row.time_zone)
@@ -132,8 +138,12 @@ def choices(conn: Connection, catalog: PriceBookCatalog, period: str, only: str 
         names &= {only}
     people = list(directory(names, catalog, period).values())
     charged_centers = {c for c in conn.execute(centers).scalars() if c}
+    book = book_at(catalog, Period.parse(period).end - INSTANT)
+    tree = {node.id for node in book.cost_centers} if book and only is None else set()
     return Choices(
         customers=people,
-        cost_centers=sorted(charged_centers | {c.cost_center for c in people if c.cost_center}),
+        cost_centers=sorted(
+            charged_centers | tree | {c.cost_center for c in people if c.cost_center}
+        ),
         services=sorted(conn.execute(services).scalars()),
     )

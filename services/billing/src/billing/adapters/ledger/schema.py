@@ -38,6 +38,9 @@ rated_charges = Table(
     # cost center it was made for (chargeback account, FOCUS SubAccountId, filters).
     Column("time_zone", String(64), nullable=False),
     Column("cost_center", String(128), nullable=True),
+    # That cost centre and its ancestors as a JSON list, most specific first (NULL: stored
+    # before paths were kept; its cost centre alone is its path). Spend rolls up by it.
+    Column("cost_center_path", Text(), nullable=True),
     Column("service", String(128), nullable=False),
     Column("meter", String(128), nullable=False),
     Column("unit", String(64), nullable=False),

@@ -7,8 +7,8 @@ stored are added to the line totals and posted to the journal, so a replayed bat
 a repeated event changes nothing. Each charge is placed in its periods (its own usage
 period, billed later if that one is finalized) while the customer's row is held, so no
 finalization can slip in between placing a charge and adding it to its line. The
-charge's context (period, zone, cost center) is stored as it came: no terms are looked
-up here.
+charge's context (period, zone, cost center and its path) is stored as it came: no terms
+are looked up here.
 """
 
 from __future__ import annotations
@@ -105,6 +105,9 @@ def _charge_row(placed: PlacedEntry, batch_id: int, now: datetime) -> dict[str, 
         "billed_period": str(placed.billed),
         "batch_id": batch_id,
         "recorded_at": now,
+        "cost_center_path": codec.dumps(c.cost_center_path).decode()
+        if c.cost_center_path
+        else None,
         "dimensions": codec.dumps(c.dimensions).decode(),
         "breakdown": codec.dumps([step.model_dump(mode="json") for step in c.breakdown]).decode(),
         "kafka_topic": entry.topic,
