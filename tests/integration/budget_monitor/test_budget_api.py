@@ -204,7 +204,7 @@ async def test_budgets_are_durable_validated_and_scoped_to_their_readers(
         version = conn.execute(
             sqlalchemy.text("select version_num from budget_monitor_alembic_version")
         )
-        assert version.scalar_one() == "0001"
+        assert version.scalar_one() == "0002"
     engine.dispose()
 
 

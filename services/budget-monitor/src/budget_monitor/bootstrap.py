@@ -12,16 +12,27 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from budget_monitor.adapters.alert_store import RedisAlertStore
+from budget_monitor.adapters.billing_actuals import BillingActuals
 from budget_monitor.adapters.delivery_queue import RedisDeliveryQueue
 from budget_monitor.adapters.live import LiveHub, announce_change
 from budget_monitor.adapters.network_guard import NetworkGuard
 from budget_monitor.adapters.spend_store import RedisSpendStore
 from budget_monitor.adapters.sql import SqlBudgets, SqlSubscriptions, make_engine, upgrade
+from budget_monitor.adapters.sql.plans import SqlPlans
 from budget_monitor.domain import BudgetBook
-from budget_monitor.entrypoints import api, api_alerts, api_status, api_subscriptions
+from budget_monitor.entrypoints import (
+    api,
+    api_alerts,
+    api_plan_steps,
+    api_plans,
+    api_status,
+    api_subscriptions,
+)
 from budget_monitor.entrypoints.deps import Parts
 from budget_monitor.entrypoints.startup import start_workers
 from budget_monitor.entrypoints.workers import GROUP, WEBHOOK_GROUP, Workers
+from budget_monitor.service_layer.actuals import ActualsSource
+from budget_monitor.service_layer.plan_parts import PlanParts
 from budget_monitor.service_layer.registry import Registry
 from budget_monitor.service_layer.seed import seed as seed_budgets
 from budget_monitor.settings import DEFAULT_DATABASE, BudgetMonitorSettings
@@ -47,11 +58,13 @@ def build_app(
     terms_redis_url: str | None = None,
     start_consumers: bool = True,
     clock: Clock = utc_now,
+    actuals: ActualsSource | None = None,
 ) -> FastAPI:
     """The HTTP app; its lifespan migrates and loads the database, connects Redis and,
     with `start_consumers`, Kafka. `budgets` seeds like the budgets file would; `seed`
     are price-book versions to publish if absent (customers' terms come from there), in
-    the registry at `terms_redis_url` (default: the monitor's own Redis)."""
+    the registry at `terms_redis_url` (default: the monitor's own Redis). Plans read
+    actual spend from `actuals` (default: billing at BUDGET_MONITOR_BILLING_URL)."""
     url = settings.database_url or infra.database_url or DEFAULT_DATABASE
 
     @asynccontextmanager
@@ -100,6 +113,14 @@ def build_app(
                 hub,
                 announce,
                 clock,
+                PlanParts(
+                    SqlPlans(engine),
+                    actuals or billing_actuals(settings),
+                    registry,
+                    announce,
+                    clock,
+                    settings.fiscal_year_first_month,
+                ),
             )
             app.state.parts = parts
             if start_consumers:
@@ -140,7 +161,17 @@ def build_app(
     app.include_router(api_status.router)
     app.include_router(api_alerts.router)
     app.include_router(api_subscriptions.router)
+    app.include_router(api_plans.router)
+    app.include_router(api_plan_steps.router)
     return app
+
+
+def billing_actuals(settings: BudgetMonitorSettings) -> BillingActuals:
+    return BillingActuals(
+        settings.billing_url,
+        settings.billing_key.get_secret_value(),
+        timeout_s=settings.billing_timeout_s,
+    )
 
 
 def _allow_private(settings: BudgetMonitorSettings, infra: InfraSettings) -> bool:

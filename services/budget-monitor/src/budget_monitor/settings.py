@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE = "sqlite:///var/budget-monitor.db"
@@ -48,6 +48,13 @@ class BudgetMonitorSettings(BaseSettings):
     # CHARGEBACK_ENVIRONMENT is development (tests post to 127.0.0.1).
     webhook_allow_private: bool | None = None
     sse_keepalive_s: float = Field(default=15.0, gt=0)
+    # Budget plans: actuals come from billing's ledger (GET /v1/actuals), read with a
+    # finance key of the monitor's own; a fiscal year starts in this month unless a plan
+    # names its own.
+    billing_url: str = Field(default="http://127.0.0.1:8003", pattern=r"^https?://")
+    billing_key: SecretStr = SecretStr("")
+    billing_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    fiscal_year_first_month: int = Field(default=1, ge=1, le=12)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=6000)
 
     @property

@@ -15,6 +15,7 @@ from budget_monitor.adapters.network_guard import NetworkGuard
 from budget_monitor.adapters.spend_store import RedisSpendStore
 from budget_monitor.adapters.sql import SqlBudgets, SqlSubscriptions
 from budget_monitor.domain import FieldError
+from budget_monitor.service_layer.plan_parts import PlanParts
 from budget_monitor.service_layer.registry import Registry
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.auth import ApiKey
@@ -35,6 +36,7 @@ class Parts:
     hub: LiveHub
     announce: Callable[[], Awaitable[None]]
     clock: Clock = utc_now
+    plans: PlanParts | None = None  # budget plans: their store and where actuals come from
 
 
 def _parts(request: Request) -> Parts:

@@ -60,6 +60,16 @@ def _stored(row: Any) -> StoredBudget:
     return StoredBudget(document, data["origin"], data["created_at"], data["updated_at"])
 
 
+def put_documents(conn: Connection, documents: Iterable[Mapping[str, Any]], *, origin: str) -> None:
+    """Create or replace each budget (by id) in the caller's transaction (no revision bump)."""
+    stamp = now_iso()
+    for document in documents:
+        values = _row(document) | {"origin": origin, "updated_at": stamp}
+        found = conn.execute(update(budgets).where(budgets.c.id == document["id"]).values(**values))
+        if found.rowcount == 0:
+            conn.execute(insert(budgets).values(**values, created_at=stamp))
+
+
 class SqlBudgets:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

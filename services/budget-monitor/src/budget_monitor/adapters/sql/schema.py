@@ -67,3 +67,57 @@ revision = Table(
     Column("name", String(32), primary_key=True),
     Column("value", Integer, nullable=False),
 )
+
+# Budget plans, their versions (never changed once written) and their history.
+plans = Table(
+    "bm_plans",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("customer", String(128)),
+    Column("cost_center", String(128)),
+    Column("service", String(128)),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("first_month", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("lineage", String(64), nullable=False),  # the first plan of its line
+    Column("supersedes", String(64)),
+    Column("thresholds", Text),  # JSON list of decimal strings; none: the defaults
+    Column("forecast_thresholds", Text),
+    Column("variance_threshold", String(32)),
+    Column("created_by", String(256), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+plan_versions = Table(
+    "bm_plan_versions",
+    metadata,
+    Column("plan_id", String(64), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("amount", String(64), nullable=False),
+    Column("months", Text, nullable=False),  # JSON [[YYYY-MM, decimal string], ...]
+    Column("phasing", String(16), nullable=False),
+    Column("basis", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("author", String(256), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+plan_events = Table(
+    "bm_plan_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", String(64), nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("from_state", String(16)),
+    Column("to_state", String(16), nullable=False),
+    Column("version", Integer),
+    Column("actor", String(256), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+)
