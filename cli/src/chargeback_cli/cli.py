@@ -1,6 +1,6 @@
 """`chargeback`: the one command for people. `up` runs the platform, `emit` sends usage.
 
-`keys`, `pricebook` and `budgets` are the services' own command apps, mounted here: each
+`keys`, `pricebook`, `budgets` and `plans` are the services' own command apps, mounted here: each
 service runs the same commands itself (`python -m rating pricebook validate FILE`).
 """
 
@@ -19,6 +19,7 @@ from rich.live import Live
 from rich.table import Table
 
 from budget_monitor.cli import app as budgets_app
+from budget_monitor.plans_cli import app as plans_app
 from chargeback.admin import keys_app
 from chargeback.settings import InfraSettings
 from rating.cli import app as pricebook_app
@@ -27,6 +28,7 @@ app = typer.Typer(help="Usage metering and chargeback platform.", no_args_is_hel
 app.add_typer(keys_app, name="keys")
 app.add_typer(pricebook_app, name="pricebook")
 app.add_typer(budgets_app, name="budgets")
+app.add_typer(plans_app, name="plans")
 console = Console()
 
 RunDir = Annotated[Path, typer.Option(help="Where logs, keys and the SQLite ledger go.")]

@@ -111,7 +111,7 @@ def test_the_peoples_cli_mounts_the_services_own_command_apps():
         ("metering", {"serve", "keys"}),
         ("rating", {"serve", "keys", "pricebook"}),
         ("billing", {"serve", "keys"}),
-        ("budget_monitor", {"serve", "keys", "budgets"}),
+        ("budget_monitor", {"serve", "keys", "budgets", "plans"}),
     ],
 )
 def test_python_m_service_lists_its_commands(package: str, commands: set[str], tmp_path: Path):

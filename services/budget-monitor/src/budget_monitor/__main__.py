@@ -6,6 +6,7 @@ import uvicorn
 
 from budget_monitor.bootstrap import build_app
 from budget_monitor.cli import app as budgets_app
+from budget_monitor.plans_cli import app as plans_app
 from budget_monitor.settings import get_settings
 from chargeback.admin import run_service
 from chargeback.auth import KeyStore
@@ -33,4 +34,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_service("budget_monitor", main, budgets=budgets_app)
+    run_service("budget_monitor", main, budgets=budgets_app, plans=plans_app)
