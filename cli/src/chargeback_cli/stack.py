@@ -64,6 +64,7 @@ class Stack:
     ports: dict[str, int] = field(default_factory=dict)
     finance_key: str = ""
     emitter_key: str = ""
+    monitor_key: str = ""  # the budget monitor's own finance key, to read billing's actuals
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
     _embedded: list[EmbeddedBroker | EmbeddedRedis] = field(default_factory=list)
 
@@ -130,6 +131,7 @@ class Stack:
         store = KeyStore(self.keys_file)
         self.finance_key, _ = store.create("finance", name="demo finance")
         self.emitter_key, _ = store.create("emitter", name="demo emitter", sources=("*",))
+        self.monitor_key, _ = store.create("finance", name="budget monitor reads billing")
 
     def service_env(self, name: str) -> dict[str, str]:
         spec = next(s for s in SERVICES if s.name == name)
@@ -146,6 +148,9 @@ class Stack:
             "BUDGET_MONITOR_DATABASE_URL": self.budgets_database,
             "BILLING_BUDGET_MONITOR_URL": self.url("budget-monitor"),
         }
+        if name == "budget-monitor":  # plans read actuals from billing's ledger
+            env["BUDGET_MONITOR_BILLING_URL"] = self.url("billing")
+            env["BUDGET_MONITOR_BILLING_KEY"] = self.monitor_key
         env.update(self.config.extra_env.get(name, {}))
         return env
 

@@ -10,11 +10,13 @@ import * as alerts from "./views/alerts.js";
 import * as budgets from "./views/budgets.js";
 import { buildCharges, buildInvoice } from "./views/invoice.js";
 import * as invoices from "./views/invoices.js";
+import * as plans from "./views/plans.js";
 import * as spend from "./views/spend.js";
 
 const VIEWS = {
   spend: { build: spend.build, tab: "spend" },
   budgets: { build: budgets.build, tab: "budgets" },
+  plans: { build: plans.build, tab: "plans" },
   alerts: { build: alerts.build, tab: "alerts" },
   invoices: { build: invoices.build, tab: "invoices" },
   invoice: { build: buildInvoice, tab: "invoices" },

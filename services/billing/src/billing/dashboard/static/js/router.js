@@ -2,7 +2,7 @@
 // #/spend?period=2026-11&customer=acme or #/charges?customer=acme&period=2026-11&service=compute.
 
 export const FILTERS = ["period", "customer", "cost_center", "service"];
-export const VIEWS = ["spend", "budgets", "alerts", "invoices", "invoice", "charges"];
+export const VIEWS = ["spend", "budgets", "plans", "alerts", "invoices", "invoice", "charges"];
 
 export function parse(hash = window.location.hash) {
   const [path, query = ""] = hash.replace(/^#\/?/, "").split("?");
