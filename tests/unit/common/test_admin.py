@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from budget_monitor.cli import app as budgets_app
+from budget_monitor.plans_cli import app as plans_app
 from chargeback import admin
 from chargeback.auth import KeyStore
 from chargeback_cli.cli import app as people_app
@@ -102,6 +103,7 @@ def test_the_peoples_cli_mounts_the_services_own_command_apps():
         "keys": admin.keys_app,
         "pricebook": pricebook_app,
         "budgets": budgets_app,
+        "plans": plans_app,
     }
 
 
