@@ -247,3 +247,38 @@ async def reforecast(p, plan_id: str) -> None:
     budgets = {b["id"]: b for b in (await p.call("GET", "/v1/budgets")).json()["budgets"]}
     assert budgets[f"{plan_id}.2026-06"]["amount"] == "100.00"  # the same budget, updated
     assert NOW.year == 2026
+
+
+BAD_BODIES = [
+    ({"amount": "1E+400"}, 422, "amount"),
+    ({"amount": "10.001"}, 422, "amount"),
+    ({"amount": 12.5}, 422, "amount"),
+    ({"currency": "XXX"}, 422, "currency"),
+    ({"time_zone": "Mars/Olympus"}, 422, "time_zone"),
+    ({"first_month": 13}, 422, "first_month"),
+    ({"fiscal_year": 2999, "first_month": 2}, 422, "fiscal_year"),
+    ({"customer": "acme"}, 422, "cost_center"),  # a customer and a cost centre at once
+    ({"phasing": "seasonal", "basis": None}, 422, "phasing"),  # no actuals for 2031
+    ({"basis": {"kind": "prior_year", "adjust_percent": "-100"}}, 422, "adjust_percent"),
+    ({"months": {"2031-01": "1"}}, 422, "months"),
+    ({"thresholds": ["0"]}, 422, "thresholds"),
+    ({"variance_threshold_percent": "-1"}, 422, "variance_threshold_percent"),
+    ({"supersedes": "pln_nothing"}, 422, "supersedes"),
+    ({"id": "x" * 65}, 422, "id"),
+]
+
+
+async def test_bad_plans_are_refused_naming_the_field_and_nothing_is_kept(
+    tmp_path, database_url, redis_url
+):
+    base = {"cost_center": "DIV-1", "fiscal_year": 2031, "currency": "USD", "amount": "12.00"}
+    async with platform(tmp_path, database_url, redis_url) as p:
+        for change, status, field in BAD_BODIES:
+            body = {k: v for k, v in (base | change).items() if v is not None}
+            answer = await p.call("POST", "/v1/budget-plans", json=body)
+            assert answer.status_code == status, (change, answer.text)
+            assert field in str(answer.json()["detail"]), (change, answer.text)
+        assert (await p.call("POST", "/v1/budget-plans", "acme", json=base)).status_code == 403
+        assert (await p.call("GET", "/v1/budget-plans")).json()["plans"] == []
+        missing = await p.call("GET", "/v1/budget-plans/pln_nothing/variance")
+        assert missing.status_code == 404

@@ -91,3 +91,16 @@ def test_an_amount_is_proposed_from_last_years_actuals_or_the_run_rate():
     with pytest.raises(PlanError) as bad:
         Basis("prior_year", D(-100))
     assert bad.value.field == "basis.adjust_percent"
+
+
+def test_amounts_and_percentages_beyond_the_bounds_are_refused_naming_the_field():
+    with pytest.raises(PlanError) as huge:
+        phase(D("1E+400"), MONTHS, "USD", phasing="even")
+    assert huge.value.field == "amount" and "at most" in huge.value.reason
+    with pytest.raises(PlanError) as adjust:
+        Basis("prior_year", D("1E+500"))
+    assert adjust.value.field == "basis.adjust_percent"
+    assert not FiscalYear(2000).has_prior and FiscalYear(2001).has_prior
+    with pytest.raises(PlanError) as late:
+        FiscalYear(2999, 2)  # would end in 3000
+    assert late.value.field == "fiscal_year"

@@ -16,6 +16,10 @@ from budget_monitor.service_layer.plans import NewPlan
 from chargeback.money import MoneyError, parse_decimal
 
 Name = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+PlanId = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+]
+MAX_PERCENT = Decimal(1000)
 Number = Annotated[str | int, Field(description='a decimal string, e.g. "1250.00"')]
 Comment = Annotated[str, Field(max_length=2000)]
 
@@ -69,7 +73,7 @@ class PlanIn(VersionIn):
     """A plan for a fiscal year (named by the year it starts in) and a scope: a customer, a
     cost centre (everything below the node), a service, or one of them and a service."""
 
-    id: Name | None = None
+    id: PlanId | None = None
     customer: Name | None = None
     cost_center: Name | None = None
     service: Name | None = None
@@ -80,7 +84,7 @@ class PlanIn(VersionIn):
     thresholds: Annotated[list[Number], Field(max_length=20)] | None = None
     forecast_thresholds: Annotated[list[Number], Field(max_length=20)] | None = None
     variance_threshold_percent: Number | None = None
-    supersedes: Name | None = None
+    supersedes: PlanId | None = None
 
     def new_plan(self) -> NewPlan:
         try:
@@ -91,8 +95,8 @@ class PlanIn(VersionIn):
         threshold = None
         if self.variance_threshold_percent is not None:
             threshold = decimal(self.variance_threshold_percent, "variance_threshold_percent")
-            if threshold < 0:
-                raise PlanError("variance_threshold_percent", "zero or more")
+            if not 0 <= threshold <= MAX_PERCENT:
+                raise PlanError("variance_threshold_percent", f"from 0 to {MAX_PERCENT}")
         return NewPlan(
             scope=scope,
             fiscal_year=self.fiscal_year,
@@ -109,7 +113,12 @@ class PlanIn(VersionIn):
 
     @staticmethod
     def _percentages(field: str, values: list[str | int] | None) -> tuple[Decimal, ...] | None:
-        return None if values is None else tuple(decimal(v, field) for v in values)
+        if values is None:
+            return None
+        found = tuple(decimal(v, field) for v in values)
+        if any(not 0 < v <= MAX_PERCENT for v in found):
+            raise PlanError(field, f"percentages above 0, at most {MAX_PERCENT}")
+        return found
 
 
 class StepIn(BaseModel):

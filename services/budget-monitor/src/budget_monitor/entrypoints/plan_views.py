@@ -31,8 +31,8 @@ from chargeback.web import forbid
 
 
 def actor_of(caller: ApiKey) -> Actor:
-    name = f"{caller.name} ({caller.key_id})" if caller.name else caller.key_id
-    return Actor(name, caller.role, caller.customer)
+    name = f"{caller.name[:200]} ({caller.key_id})" if caller.name else caller.key_id
+    return Actor(name[:256], caller.role, caller.customer)
 
 
 def plan_parts(parts: Parts) -> PlanParts:

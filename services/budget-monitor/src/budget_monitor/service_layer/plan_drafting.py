@@ -23,7 +23,7 @@ from budget_monitor.domain.plans import (
 )
 from budget_monitor.service_layer.actuals import ActualsSource
 from chargeback.money import exact_sum
-from terms.domain import Period
+from terms.domain import InvalidPeriodError, Period
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,8 @@ class Target:
 
 async def last_year(target: Target, actuals: ActualsSource) -> dict[str, Decimal]:
     """Last year's actuals of each month of the plan, keyed by the plan's month."""
+    if not target.year.has_prior:
+        return {}
     prior = target.year.prior().keys
     found = await actuals.monthly(target.scope, prior[0], prior[-1], target.currency)
     return {m: found.months.get(target.year.last_year(m), Decimal(0)) for m in target.year.keys}
@@ -72,10 +74,13 @@ async def last_year(target: Target, actuals: ActualsSource) -> dict[str, Decimal
 
 def rate_months(year: FiscalYear, now: datetime, count: int) -> tuple[str, str]:
     """The `count` complete months before the year starts (or before now, if earlier)."""
-    last = min(year.months[0], Period(now.year, now.month)).previous()
-    first = last
-    for _ in range(count - 1):
-        first = first.previous()
+    try:
+        last = min(year.months[0], Period(now.year, now.month)).previous()
+        first = last
+        for _ in range(count - 1):
+            first = first.previous()
+    except InvalidPeriodError:
+        raise PlanError("basis.months", "those months fall before the calendar (2000-01)") from None
     return str(first), str(last)
 
 

@@ -3,6 +3,7 @@ between two versions (of one plan, or of a re-forecast and the plan it supersede
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from budget_monitor.domain.plans import (
@@ -14,6 +15,7 @@ from budget_monitor.domain.plans import (
     diff,
     variance,
 )
+from budget_monitor.service_layer.actuals import Detail
 from budget_monitor.service_layer.plan_parts import PlanNotFound, PlanParts, load
 from chargeback.money import ZERO
 from terms.domain import Period
@@ -31,17 +33,22 @@ async def variance_of(plan: Plan, through: str | None, parts: PlanParts) -> Vari
     year, scope, currency = plan.year, plan.scope, plan.currency
     gone = year.through(through or current_month(plan, parts))
     now = await parts.actuals.monthly(scope, year.keys[0], gone[-1], currency)
-    prior = year.prior().keys
-    then = await parts.actuals.monthly(scope, prior[0], prior[-1], currency)
-    same_months = {year.last_year(m) for m in gone}
+    last_year: dict[str, Decimal] = {}
+    last_detail: list[Detail] = []
+    if year.has_prior:
+        prior = year.prior().keys
+        then = await parts.actuals.monthly(scope, prior[0], prior[-1], currency)
+        same_months = {year.last_year(m) for m in gone}
+        last_year = {m: then.months.get(year.last_year(m), ZERO) for m in year.keys}
+        last_detail = [d for d in then.detail if d[0] in same_months]
     return variance(
         plan.latest.by_month,
         gone,
         {m: now.months.get(m, ZERO) for m in gone},
-        {m: then.months.get(year.last_year(m), ZERO) for m in year.keys},
+        last_year,
         currency,
         [d for d in now.detail if d[0] in gone],
-        [d for d in then.detail if d[0] in same_months],
+        last_detail,
     )
 
 

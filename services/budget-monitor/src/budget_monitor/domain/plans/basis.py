@@ -20,6 +20,7 @@ from chargeback.money import EXACT, WIDE, Money, exact_sum
 BasisKind = Literal["prior_year", "run_rate"]
 BASES: tuple[BasisKind, ...] = ("prior_year", "run_rate")
 MAX_RUN_RATE_MONTHS = 12
+MAX_ADJUST = Decimal(1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +32,10 @@ class Basis:
     def __post_init__(self) -> None:
         if self.kind not in BASES:
             raise PlanError("basis.kind", f"one of {', '.join(BASES)}")
-        if not self.adjust_percent.is_finite() or self.adjust_percent <= -100:
-            raise PlanError("basis.adjust_percent", "a percentage above -100")
+        if not (self.adjust_percent.is_finite() and -100 < self.adjust_percent <= MAX_ADJUST):
+            raise PlanError(
+                "basis.adjust_percent", f"a percentage above -100, at most {MAX_ADJUST}"
+            )
         if not 1 <= self.months <= MAX_RUN_RATE_MONTHS:
             raise PlanError("basis.months", f"from 1 to {MAX_RUN_RATE_MONTHS}")
 

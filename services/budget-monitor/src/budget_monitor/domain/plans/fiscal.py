@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from budget_monitor.domain.plans.errors import PlanError
 from terms.domain import InvalidPeriodError, Period
+from terms.domain.periods import FIRST_YEAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,11 @@ class FiscalYear:
     def label(self) -> str:
         months = self.keys
         return f"FY{self.year} ({months[0]} to {months[-1]})"
+
+    @property
+    def has_prior(self) -> bool:
+        """Whether the year before is in the platform's calendar (2000 has none)."""
+        return self.year > FIRST_YEAR
 
     def prior(self) -> FiscalYear:
         return FiscalYear(self.year - 1, self.first_month)

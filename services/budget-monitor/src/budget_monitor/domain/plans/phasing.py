@@ -24,11 +24,16 @@ Phasing = Literal["even", "seasonal", "explicit"]
 PHASINGS: tuple[Phasing, ...] = ("even", "seasonal", "explicit")
 
 
+MAX_AMOUNT = Decimal("999999999999999.99")  # a plan's year, or any of its months
+
+
 def whole_minor_units(amount: Decimal, currency: str, field: str) -> Decimal:
     """`amount` if it is a non-negative whole number of the currency's minor units."""
     places = minor_unit(currency)
     if not amount.is_finite() or amount < 0:
         raise PlanError(field, "must be zero or more")
+    if amount > MAX_AMOUNT:
+        raise PlanError(field, f"at most {MAX_AMOUNT}")
     if amount.scaleb(places, EXACT) != amount.scaleb(places, EXACT).to_integral_value():
         raise PlanError(field, f"{amount} is not a whole number of {currency} minor units")
     return amount
