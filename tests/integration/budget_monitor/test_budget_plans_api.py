@@ -11,6 +11,7 @@ import pytest
 from plan_testkit import NOW, TERMS, platform, rated
 
 from budget_monitor.domain import ChargeFacts, evaluate
+from chargeback.web import AUTH_REFUSALS
 
 pytestmark = pytest.mark.integration
 D = Decimal
@@ -278,7 +279,9 @@ async def test_bad_plans_are_refused_naming_the_field_and_nothing_is_kept(
             answer = await p.call("POST", "/v1/budget-plans", json=body)
             assert answer.status_code == status, (change, answer.text)
             assert field in str(answer.json()["detail"]), (change, answer.text)
+        refusals = AUTH_REFUSALS.labels("forbidden")._value.get()
         assert (await p.call("POST", "/v1/budget-plans", "acme", json=base)).status_code == 403
+        assert AUTH_REFUSALS.labels("forbidden")._value.get() == refusals + 1  # counted
         assert (await p.call("GET", "/v1/budget-plans")).json()["plans"] == []
         missing = await p.call("GET", "/v1/budget-plans/pln_nothing/variance")
         assert missing.status_code == 404
