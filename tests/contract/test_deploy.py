@@ -58,6 +58,8 @@ SERVICE_ENV = {
         "BUDGET_MONITOR_DATABASE_URL",  # budgets and subscriptions, in billing's PostgreSQL
         "CHARGEBACK_PRICE_BOOK",  # seed price-book versions
         "CHARGEBACK_TERMS_REDIS_URL",  # the registry, in rating's Redis database
+        "BUDGET_MONITOR_BILLING_URL",  # budget plans read actual spend from billing
+        "BUDGET_MONITOR_BILLING_KEY",
     },
 }
 DEFAULT_PORTS = {"metering": 8001, "rating": 8002, "billing": 8003, "budget-monitor": 8004}
