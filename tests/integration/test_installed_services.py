@@ -221,7 +221,7 @@ def test_installed_service_makes_its_key_serves_and_accepts_it(
 
     create = ["keys", "create", "--role", "finance", "--name", "first"]
     made = run_python(venv, "-m", service.package, *create, env=env, cwd=workdir)
-    match = re.search(r"key id (\w+) \(finance\): (cbk_\S+)", made)
+    match = re.search(r"# key (\w+): finance .*\nexport CHARGEBACK_API_KEY=(cbk_\S+)", made)
     assert match, made
     key = match.group(2)
 

@@ -44,8 +44,8 @@ def test_keys_create_list_revoke(tmp_path):
     made = runner.invoke(
         app, ["keys", "create", "--role", "customer", "--customer", "acme", "--keys-file", keys]
     )
-    assert made.exit_code == 0 and "cbk_" in made.output
-    key_id = made.output.split()[2]
+    assert made.exit_code == 0 and "export CHARGEBACK_API_KEY=cbk_" in made.output
+    key_id = made.output.split()[2].rstrip(":")
     listed = runner.invoke(app, ["keys", "list", "--keys-file", keys])
     assert key_id in listed.output and "cbk_" not in listed.output
     assert runner.invoke(app, ["keys", "revoke", key_id, "--keys-file", keys]).exit_code == 0

@@ -67,6 +67,6 @@ def publish(file: Path, url: Url = "http://127.0.0.1:8002", key: Key = "") -> No
         )
         return
     console.print(f"[red]refused ({answer.status_code}): {body.get('detail', answer.text)}")
-    for problem in body.get("problems", []):
-        console.print(f"  - {problem['path']}: {problem['reason']}", highlight=False)
+    for problem in body.get("errors", []):
+        console.print(f"  - {problem['field']}: {problem['reason']}", highlight=False)
     raise typer.Exit(1)
