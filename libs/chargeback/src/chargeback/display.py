@@ -16,7 +16,8 @@ PERCENT_PLACES = 2
 
 
 def _grouped(value: Decimal, places: int) -> str:
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING):,.{places}f}"
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    return f"{rounded.copy_abs() if rounded.is_zero() else rounded:,.{places}f}"  # no -0.00
 
 
 def amount_text(value: object, currency: str, *, exact: bool = False) -> str:

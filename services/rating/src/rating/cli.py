@@ -13,7 +13,9 @@ from rich.console import Console
 app = typer.Typer(help="Price books: validate, publish.", no_args_is_help=True)
 console = Console()
 
-Url = Annotated[str, typer.Option(help="The rating service's base URL.")]
+Url = Annotated[
+    str, typer.Option(envvar="CHARGEBACK_RATING_URL", help="The rating service's base URL.")
+]
 Key = Annotated[str, typer.Option(envvar="CHARGEBACK_API_KEY", help="A finance API key.")]
 
 
