@@ -27,6 +27,9 @@ lint: install  ## style, format, and who may import whom (pyproject's [tool.impo
 typecheck: install
 	$(VENV)/bin/mypy
 
+test-containers: install  ## the integration suite on Apache Kafka, Redis and PostgreSQL containers (needs Docker)
+	CHARGEBACK_TEST_CONTAINERS=1 $(VENV)/bin/pytest tests/integration -m integration -rs
+
 openapi: install  ## write each service's OpenAPI into contracts/openapi/ (a test compares them)
 	@mkdir -p contracts/openapi
 	$(VENV)/bin/python -m metering openapi > contracts/openapi/metering.json

@@ -12,6 +12,7 @@ from rich.live import Live
 from rich.table import Table
 
 from chargeback.emitter import EmitError, HttpEmitter
+from chargeback.settings import InfraSettings
 from chargeback_cli.demo import DemoCatalog, demo_events
 from chargeback_cli.memory import BrokerMemory, available_bytes, mib, rss_bytes
 from chargeback_cli.stack import Stack
@@ -22,6 +23,8 @@ def started_banner(stack: Stack, run_dir: Path) -> str:
     """Addresses, the keys file and the demo keys as lines to paste into a shell."""
     period = time.strftime("%Y-%m", time.gmtime())
     rows = [f"  {name:15} {stack.url(name)}" for name in stack.process_names]
+    default = stack.keys_file == InfraSettings().chargeback_keys_file.resolve()
+    hint = "" if default else f" with CHARGEBACK_KEYS_FILE={stack.keys_file}"
     return "\n".join(
         [
             f"\n[bold green]Platform running[/]  (logs in {run_dir}/logs)",
@@ -29,7 +32,7 @@ def started_banner(stack: Stack, run_dir: Path) -> str:
             f"  [bold]dashboard       {stack.url('billing')}/dashboard/[/]",
             f"  kafka           {stack.kafka}\n  redis           {stack.redis}",
             f"  ledger          {stack.database}",
-            f"  keys file       {stack.keys_file}  (`chargeback keys create|list|revoke`)",
+            f"  keys file       {stack.keys_file}  (`chargeback keys create|list|revoke`{hint})",
             "\nKeys for this run (paste into a shell):",
             f"  export CHARGEBACK_API_KEY={stack.finance_key}   # finance",
             f"  export EMITTER_KEY={stack.emitter_key}   # emitter, any source",
