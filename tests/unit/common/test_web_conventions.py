@@ -4,12 +4,13 @@ that says which routes need a key and what they answer."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import pytest
 from fastapi import Depends, HTTPException
-from starlette.testclient import TestClient
 
 from chargeback.auth import ApiKey, KeyStore
 from chargeback.web import (
@@ -26,7 +27,7 @@ Finance = Annotated[ApiKey, Depends(require_role("finance"))]
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> tuple[TestClient, dict[str, str]]:
+async def client(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
     app = service_app(title="t", version="1", description="d", lifespan=None)
     keys = KeyStore(tmp_path / "keys.json")
     attach_keys(app, keys)
@@ -42,37 +43,41 @@ def client(tmp_path: Path) -> tuple[TestClient, dict[str, str]]:
         raise field_problem("body.amount", "must be above 0")
 
     plain, _ = keys.create("finance")
-    return TestClient(app), {"Authorization": f"Bearer {plain}"}
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        yield http, {"Authorization": f"Bearer {plain}"}
 
 
-def test_every_refusal_has_one_shape(client) -> None:
+async def test_every_refusal_has_one_shape(client) -> None:
     http, key = client
-    missing = http.get("/things", params={"customer": "acme", "period": "2026-01"})
+    missing = await http.get("/things", params={"customer": "acme", "period": "2026-01"})
     assert missing.status_code == 401 and set(missing.json()) == {"detail", "errors"}
-    ghost = http.get("/things", params={"customer": "ghost", "period": "2026-01"}, headers=key)
+    ghost = await http.get(
+        "/things", params={"customer": "ghost", "period": "2026-01"}, headers=key
+    )
     assert ghost.json() == {"detail": "no such customer", "errors": []}
-    bad = http.get("/things", params={"customer": "a c", "period": "x"}, headers=key)
+    bad = await http.get("/things", params={"customer": "a c", "period": "x"}, headers=key)
     assert bad.status_code == 422
     (problem,) = bad.json()["errors"]
     assert problem["field"] == "query.customer" and "letters, digits" in problem["reason"]
-    refused = http.post("/things", headers=key)
+    refused = await http.post("/things", headers=key)
     assert refused.json() == {
         "detail": "body.amount: must be above 0",
         "errors": [{"field": "body.amount", "reason": "must be above 0"}],
     }
 
 
-def test_a_method_the_path_lacks_names_every_method_it_has(client) -> None:
+async def test_a_method_the_path_lacks_names_every_method_it_has(client) -> None:
     http, _ = client
-    answer = http.request("OPTIONS", "/things")
+    answer = await http.request("OPTIONS", "/things")
     assert answer.status_code == 405
     assert answer.headers["allow"] == "GET, POST"  # Starlette alone would name GET only
     assert set(answer.json()) == {"detail", "errors"}
 
 
-def test_the_document_says_who_may_call_and_what_is_answered(client) -> None:
+async def test_the_document_says_who_may_call_and_what_is_answered(client) -> None:
     http, _ = client
-    document = http.get("/openapi.json").json()
+    document = (await http.get("/openapi.json")).json()
     read, write = document["paths"]["/things"]["get"], document["paths"]["/things"]["post"]
     assert read["security"] == [{"apiKey": []}] and write["security"] == [{"apiKey": []}]
     assert {"401", "404", "422"} <= set(read["responses"]) and "403" not in read["responses"]
