@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 VENV := .venv
 RUN_DIR ?= var/run
 
-.PHONY: run test lint typecheck unit bench install clean
+.PHONY: run test lint typecheck unit bench install clean openapi test-containers
 
 run: install  ## the platform with a demo: embedded broker, Redis and ledger started for you
 	$(VENV)/bin/chargeback up --run-dir $(RUN_DIR)
@@ -26,6 +26,16 @@ lint: install  ## style, format, and who may import whom (pyproject's [tool.impo
 
 typecheck: install
 	$(VENV)/bin/mypy
+
+test-containers: install  ## the integration suite on Apache Kafka, Redis and PostgreSQL containers (needs Docker)
+	CHARGEBACK_TEST_CONTAINERS=1 $(VENV)/bin/pytest tests/integration -m integration -rs
+
+openapi: install  ## write each service's OpenAPI into contracts/openapi/ (a test compares them)
+	@mkdir -p contracts/openapi
+	$(VENV)/bin/python -m metering openapi > contracts/openapi/metering.json
+	$(VENV)/bin/python -m rating openapi > contracts/openapi/rating.json
+	$(VENV)/bin/python -m billing openapi > contracts/openapi/billing.json
+	$(VENV)/bin/python -m budget_monitor openapi > contracts/openapi/budget-monitor.json
 
 install: $(VENV)/.synced
 

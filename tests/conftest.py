@@ -1,4 +1,6 @@
-"""Fixtures for tests that need real parts. Each starts what it needs itself."""
+"""Fixtures for tests that need real parts. Each starts what it needs itself: the embedded
+broker and Redis, or, under `make test-containers` (CHARGEBACK_TEST_CONTAINERS=1), Apache
+Kafka, Redis and PostgreSQL containers (tests/container_parts.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import container_parts
 import pytest
 
 from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis
@@ -16,21 +19,45 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `make test-containers` without a Docker engine: every test skipped, saying why."""
+    reason = container_parts.docker_absent() if container_parts.ENABLED else None
+    if reason:
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def kafka_container() -> Iterator[container_parts.RunningKafka]:
+    with container_parts.apache_kafka() as running:
+        yield running
+
+
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[EmbeddedBroker]:
-    """A fresh embedded Kafka-protocol broker (Tansu) per test: fresh topics, fresh groups."""
+def broker(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh Kafka-protocol broker per test (fresh topics, fresh groups): the embedded one
+    (Tansu), or the session's Apache Kafka container emptied for this test."""
+    if container_parts.ENABLED:
+        kafka = request.getfixturevalue("kafka_container")
+        container_parts.reset_kafka(kafka.bootstrap_servers)
+        yield kafka
+        return
     with EmbeddedBroker(log_path=tmp_path / "broker.log") as running:
         yield running
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    if container_parts.ENABLED:
+        with container_parts.redis_container() as container:
+            yield container
+        return
     with EmbeddedRedis(log_path=tmp_path_factory.mktemp("redis") / "redis.log") as running:
         yield running
 
 
 @pytest.fixture
-def redis_url(redis_server: EmbeddedRedis) -> str:
+def redis_url(redis_server: EmbeddedRedis) -> str:  # or a Redis container
     """A real Redis, emptied before each test."""
     import redis
 
@@ -54,12 +81,23 @@ def postgres_reachable(url: str = POSTGRES_URL) -> str | None:
         return f"no PostgreSQL at {url} ({type(exc).__name__}); set TEST_POSTGRES_URL"
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The PostgreSQL the ledger tests use: TEST_POSTGRES_URL, or a container."""
+    if container_parts.ENABLED:
+        with container_parts.postgres_container() as url:
+            yield url
+        return
+    yield POSTGRES_URL
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same test on a SQLite file and on PostgreSQL (a fresh schema each time)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'ledger.db'}"
-    reason = postgres_reachable()
+    server = request.getfixturevalue("postgres_url")
+    reason = postgres_reachable(server)
     if reason:
         pytest.skip(reason)
     import uuid
@@ -67,17 +105,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     import sqlalchemy
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sqlalchemy.create_engine(POSTGRES_URL)
+    engine = sqlalchemy.create_engine(server)
     with engine.begin() as conn:
         conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
 
     def drop() -> None:
-        engine = sqlalchemy.create_engine(POSTGRES_URL)
+        engine = sqlalchemy.create_engine(server)
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
 
     request.addfinalizer(drop)
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    sep = "&" if "?" in server else "?"
+    return f"{server}{sep}options=-csearch_path%3D{schema}"

@@ -31,6 +31,7 @@ COMMON_ENV = {
     "DATABASE_URL",
     "CHARGEBACK_KEYS_FILE",
     "LOG_LEVEL",
+    "CHARGEBACK_ENVIRONMENT",
 }
 SERVICE_ENV = {
     "metering": {
@@ -363,7 +364,7 @@ def test_ports_and_healthcheck_use_the_service_port(service: str) -> None:
         *_, host, container = mapping.split(":")
         assert int(container) == port and int(host) == port, mapping
     check = " ".join(svc["healthcheck"]["test"])
-    assert f":{port}/healthz" in check
+    assert f":{port}/readyz" in check  # "healthy" once its parts answer
 
 
 def test_compose_runs_the_agreed_infrastructure() -> None:
@@ -616,3 +617,29 @@ def test_k8s_deployment_matches_compose(service: str) -> None:
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     service_ports = k8s_objects("Service")[service]["spec"]["ports"]
     assert service_ports == [{"name": "http", "port": port, "targetPort": "http"}]
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_ENV))
+def test_deployments_run_in_production_with_resources_and_probes(service: str) -> None:
+    """Compose and Kubernetes run the services as production (the webhook guard on),
+    with resource requests and limits, and probes (readiness: /readyz)."""
+    svc = built()[service]
+    assert environment(svc)["CHARGEBACK_ENVIRONMENT"] == "${CHARGEBACK_ENVIRONMENT:-production}"
+    resources = svc["deploy"]["resources"]
+    assert resources["limits"]["memory"] and resources["reservations"]["memory"]
+    (container,) = k8s_objects("Deployment")[service]["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item for item in container["env"]}
+    ref = env["CHARGEBACK_ENVIRONMENT"]["valueFrom"]["configMapKeyRef"]
+    config = k8s_objects("ConfigMap")[ref["name"]]["data"]
+    assert config[ref["key"]] == "production"
+    assert set(container["resources"]) == {"requests", "limits"}
+    assert {"cpu", "memory"} <= set(container["resources"]["requests"])
+    assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+    assert container["readinessProbe"] and container["livenessProbe"]
+
+
+def test_the_deploy_readme_speaks_of_no_faust_and_makes_keys_with_the_images() -> None:
+    text = (DEPLOY / "README.md").read_text()
+    assert "faust" not in text.lower()
+    assert "chargeback keys" not in text  # the people's CLI is in no image
+    assert "python -m metering keys revoke" in text

@@ -175,3 +175,14 @@ def test_the_price_book_schema_shipped_with_the_terms_package_is_the_contract():
     from terms.adapters.files import schema_text
 
     assert schema_text() == (SCHEMAS / "pricebook.schema.json").read_text(encoding="utf-8")
+
+
+def test_the_usage_event_schema_shipped_with_the_shared_library_is_the_contract():
+    """Metering's OpenAPI documents its request body with the package's copy (a service
+    image has no contracts folder): the same file, byte for byte."""
+    from importlib import resources
+
+    shipped = resources.files("chargeback.contracts").joinpath("usage-event.schema.json")
+    assert shipped.read_text(encoding="utf-8") == (SCHEMAS / "usage-event.schema.json").read_text(
+        encoding="utf-8"
+    )

@@ -205,6 +205,7 @@ def test_installed_service_makes_its_key_serves_and_accepts_it(
         CHARGEBACK_KEYS_FILE=str(tmp_path / "keys" / "keys.json"),
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="INFO",
+        CHARGEBACK_ENVIRONMENT="production",  # as compose and Kubernetes run them
         **{f"{service.env_prefix}PORT": str(port)},
     )
     if service.name == "billing":
@@ -221,7 +222,7 @@ def test_installed_service_makes_its_key_serves_and_accepts_it(
 
     create = ["keys", "create", "--role", "finance", "--name", "first"]
     made = run_python(venv, "-m", service.package, *create, env=env, cwd=workdir)
-    match = re.search(r"key id (\w+) \(finance\): (cbk_\S+)", made)
+    match = re.search(r"# key (\w+): finance .*\nexport CHARGEBACK_API_KEY=(cbk_\S+)", made)
     assert match, made
     key = match.group(2)
 
@@ -239,3 +240,14 @@ def test_installed_service_makes_its_key_serves_and_accepts_it(
             assert [v["version"] for v in answer.json()["versions"]] == ["2020.1"]
         if service.name == "billing":  # its customers' terms come from the same registry
             assert answer.json()["terms"]["price_book_version"] == "2020.1"
+        # The installed service revokes the key itself; the running one refuses it at once.
+        revoked = run_python(
+            venv, "-m", service.package, "keys", "revoke", match.group(1), env=env, cwd=workdir
+        )
+        assert f"revoked {match.group(1)}" in revoked
+        assert authenticated_request(service, url, key).status_code == 401
+
+    # It prints the OpenAPI it serves, which is the contract's file.
+    document = run_python(venv, "-m", service.package, "openapi", env=env, cwd=workdir)
+    contract = REPO / "contracts" / "openapi" / f"{service.name}.json"
+    assert json.loads(document) == json.loads(contract.read_text())

@@ -17,7 +17,8 @@ import httpx
 
 from chargeback.auth import KeyStore
 from chargeback.settings import InfraSettings
-from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess, free_port
+from chargeback_cli.embedded import EmbeddedBroker, EmbeddedRedis, ManagedProcess
+from chargeback_cli.services import SERVICES, assign_port, process_names, spec_of
 
 # The checkout this package is installed from, editable (cli/src/chargeback_cli/stack.py):
 # its example price book and demo budgets are what the platform starts with.
@@ -26,21 +27,8 @@ DEFAULT_PRICE_BOOK = REPO_ROOT / "contracts" / "pricebooks" / "example.yaml"
 DEFAULT_BUDGETS = REPO_ROOT / "services" / "budget-monitor" / "demo-budgets.yaml"
 
 
-@dataclass(frozen=True)
-class ServiceSpec:
-    name: str
-    module: str
-    env_prefix: str
-    default_port: int
-
-
-SERVICES = (
-    ServiceSpec("metering", "metering", "METERING_", 8001),
-    ServiceSpec("rating", "rating", "RATING_", 8002),
-    ServiceSpec("billing", "billing", "BILLING_", 8003),
-    ServiceSpec("budget-monitor", "budget_monitor", "BUDGET_MONITOR_", 8004),
-)
-
+DEMO_KEY_NAMES = ("demo finance", "demo emitter", "demo budget monitor reads billing")
+__all__ = ["SERVICES", "Stack", "StackConfig"]
 Progress = Callable[[str], None]
 
 
@@ -51,6 +39,7 @@ class StackConfig:
     price_book: Path = DEFAULT_PRICE_BOOK
     budgets_file: Path = DEFAULT_BUDGETS
     fixed_ports: bool = False  # the documented default ports (make run); tests use free ones
+    rating_workers: int = 1  # rating processes sharing usage.events' partitions
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -66,6 +55,7 @@ class Stack:
     emitter_key: str = ""
     monitor_key: str = ""  # the budget monitor's own finance key, to read billing's actuals
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
+    broker: EmbeddedBroker | None = None  # the embedded one, when no KAFKA_BOOTSTRAP_SERVERS
     _embedded: list[EmbeddedBroker | EmbeddedRedis] = field(default_factory=list)
 
     def url(self, service: str) -> str:
@@ -73,25 +63,36 @@ class Stack:
 
     @property
     def keys_file(self) -> Path:
-        """Keys named by CHARGEBACK_KEYS_FILE, else the run's own (demo keys only)."""
+        """The one keys file of this platform: CHARGEBACK_KEYS_FILE, else the run's own
+        (`var/run/keys.json` under `make run`, where every `keys` command looks by default)."""
         if os.environ.get("CHARGEBACK_KEYS_FILE"):
-            return self.config.infra.chargeback_keys_file
+            return self.config.infra.chargeback_keys_file.resolve()
         return self.config.run_dir / "keys.json"
 
     def start(self, progress: Progress = lambda _msg: None) -> Stack:
         try:
+            self._assign_ports()
             self._start_parts(progress)
             self._make_demo_keys()
-            for spec in SERVICES:
-                progress(f"starting {spec.name}")
-                self.start_service(spec.name)
-            for spec in SERVICES:
-                self.wait_ready(spec.name)
-                progress(f"{spec.name} ready at {self.url(spec.name)}")
+            for name in self.process_names:
+                progress(f"starting {name}")
+                self.start_service(name)
+            for name in self.process_names:
+                self.wait_ready(name)
+                progress(f"{name} ready at {self.url(name)}")
         except BaseException:
             self.stop()
             raise
         return self
+
+    @property
+    def process_names(self) -> list[str]:
+        return process_names(self.config.rating_workers)
+
+    def _assign_ports(self) -> None:
+        """Before anything starts: a documented port that is taken stops the start."""
+        for name in self.process_names:
+            self.ports[name] = assign_port(name, fixed=self.config.fixed_ports)
 
     def _start_parts(self, progress: Progress) -> None:
         infra, logs = self.config.infra, self.config.run_dir / "logs"
@@ -102,6 +103,7 @@ class Stack:
             progress("starting embedded Kafka-protocol broker (Tansu)")
             broker = EmbeddedBroker(log_path=logs / "broker.log").start()
             self._embedded.append(broker)
+            self.broker = broker
             self.kafka = broker.bootstrap_servers
         if infra.redis_url:
             self.redis = infra.redis_url
@@ -121,20 +123,18 @@ class Stack:
                 ledger.unlink(missing_ok=True)
             self.database = f"sqlite:///{ledger}"
             self.budgets_database = f"sqlite:///{budgets}"
-        for spec in SERVICES:
-            port = spec.default_port if self.config.fixed_ports else 0
-            self.ports[spec.name] = port if port and _port_free(port) else free_port()
 
     def _make_demo_keys(self) -> None:
-        if not os.environ.get("CHARGEBACK_KEYS_FILE"):
-            self.keys_file.unlink(missing_ok=True)  # last run's demo keys die with it
+        """This run's demo keys; the last run's die with it, keys made with `keys create`
+        stay (they are the platform's, whichever run serves them)."""
         store = KeyStore(self.keys_file)
-        self.finance_key, _ = store.create("finance", name="demo finance")
-        self.emitter_key, _ = store.create("emitter", name="demo emitter", sources=("*",))
-        self.monitor_key, _ = store.create("finance", name="budget monitor reads billing")
+        store.remove(lambda key: key.name in DEMO_KEY_NAMES)
+        self.finance_key, _ = store.create("finance", name=DEMO_KEY_NAMES[0])
+        self.emitter_key, _ = store.create("emitter", name=DEMO_KEY_NAMES[1], sources=("*",))
+        self.monitor_key, _ = store.create("finance", name=DEMO_KEY_NAMES[2])
 
     def service_env(self, name: str) -> dict[str, str]:
-        spec = next(s for s in SERVICES if s.name == name)
+        spec = spec_of(name)
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka,
@@ -148,14 +148,14 @@ class Stack:
             "BUDGET_MONITOR_DATABASE_URL": self.budgets_database,
             "BILLING_BUDGET_MONITOR_URL": self.url("budget-monitor"),
         }
-        if name == "budget-monitor":  # plans read actuals from billing's ledger
+        if spec.name == "budget-monitor":  # plans read actuals from billing's ledger
             env["BUDGET_MONITOR_BILLING_URL"] = self.url("billing")
             env["BUDGET_MONITOR_BILLING_KEY"] = self.monitor_key
-        env.update(self.config.extra_env.get(name, {}))
+        env.update(self.config.extra_env.get(spec.name, {}))
         return env
 
     def start_service(self, name: str) -> ManagedProcess:
-        spec = next(s for s in SERVICES if s.name == name)
+        spec = spec_of(name)
         process = ManagedProcess(
             name,
             [sys.executable, "-m", spec.module],
@@ -199,14 +199,3 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True

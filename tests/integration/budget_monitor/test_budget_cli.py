@@ -78,7 +78,8 @@ def test_create_list_status_delete(api):
 
     shown = runner.invoke(cli, ["status", "acme-m"], env={**env, "CHARGEBACK_API_KEY": acme})
     assert shown.exit_code == 0, shown.output
-    assert "spent     0 / 250.00 EUR" in shown.output and "time left" in shown.output
+    assert "spent     0.00 EUR of 250.00 EUR (0.00 %)" in shown.output, shown.output
+    assert "time left" in shown.output
     as_json = runner.invoke(cli, ["status", "acme-m", "--json"], env=env)
     assert '"forecast_thresholds": [' in as_json.output
 

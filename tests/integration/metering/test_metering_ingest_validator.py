@@ -97,3 +97,39 @@ async def test_validator_routes_records_and_resumes_where_it_left_off(
         "evt-4",
     ]
     assert len(await read_topic(bootstrap, Topics.REJECTED, until=3)) == 3
+
+
+async def test_binary_mode_records_from_the_cloudevents_sdk_are_validated(
+    broker: EmbeddedBroker, redis_url: str, tmp_path: Path
+) -> None:
+    """The Kafka protocol binding's binary mode (`ce_*` headers, the data as the value),
+    as the CloudEvents SDK produces it, next to a structured record."""
+    from cloudevents.v1.http import CloudEvent
+    from cloudevents.v1.kafka import to_binary
+
+    bootstrap = broker.bootstrap_servers
+    await ensure_topics(bootstrap)
+    good = raw_event(7)
+    attributes = {k: v for k, v in good.items() if k not in ("data", "specversion")}
+    good_record = to_binary(CloudEvent({**attributes, "datacontenttype": None}, good["data"]))
+    bad = {**attributes, "id": "evt-8", "subject": "not a customer", "datacontenttype": None}
+    bad_record = to_binary(CloudEvent(bad, good["data"]))
+    producer = make_producer(bootstrap)
+    await producer.start()
+    try:
+        for record in (good_record, bad_record):
+            headers = list(record.headers.items())
+            await producer.send_and_wait(Topics.INGEST, value=record.value, headers=headers)
+        await producer.send_and_wait(Topics.INGEST, value=encoded(9))
+    finally:
+        await producer.stop()
+    async with running_metering(bootstrap, redis_url, tmp_path, validator=True):
+        await wait_for_offsets(redis_url, 3)
+
+    accepted = await read_topic(bootstrap, Topics.EVENTS, until=2)
+    events = sorted((codec.decode(UsageEvent, r.value) for r in accepted), key=lambda e: e.id)
+    assert [e.id for e in events] == ["evt-7", "evt-9"]
+    assert events[0].data.quantity == codec.decode(UsageEvent, encoded(7)).data.quantity
+    (rejected,) = await read_topic(bootstrap, Topics.REJECTED, until=1)
+    refusal = codec.decode(RejectedEvent, rejected.value)
+    assert (refusal.event_id, [e.field for e in refusal.errors]) == ("evt-8", ["subject"])

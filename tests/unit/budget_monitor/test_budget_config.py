@@ -39,7 +39,7 @@ webhooks:
 def test_the_demo_file_is_valid_and_has_the_demo_customers():
     demo = load_budget_book(REPO / "services/budget-monitor/demo-budgets.yaml")
     assert {b.scope.customer for b in demo} >= {"acme", "globex", "initech"}
-    assert all(Decimal(5) <= b.amount <= Decimal(50) for b in demo)
+    # their amounts are sized to the demo's traffic: tests/unit/common/test_demo_budgets.py
     assert demo.webhooks == ()
 
 

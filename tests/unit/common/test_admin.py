@@ -25,7 +25,7 @@ def test_keys_go_to_the_file_the_settings_name(tmp_path, monkeypatch):
     monkeypatch.setenv("CHARGEBACK_KEYS_FILE", str(keys))
     made = runner.invoke(admin.keys_app, ["create", "--role", "finance", "--name", "ops"])
     assert made.exit_code == 0, made.output
-    key_id, plain = made.output.split()[2], made.output.split()[-1]
+    key_id, plain = made.output.split()[2].rstrip(":"), made.output.split("=")[-1].strip()
     assert plain.startswith("cbk_")
     found = KeyStore(keys).authenticate(plain)
     assert found is not None and found.key_id == key_id and found.role == "finance"
@@ -44,7 +44,7 @@ def test_an_emitter_key_is_scoped_to_its_sources(tmp_path):
         admin.keys_app, ["create", "--role", "emitter", *sources, "--keys-file", str(keys)]
     )
     assert made.exit_code == 0, made.output
-    key = KeyStore(keys).authenticate(made.output.split()[-1])
+    key = KeyStore(keys).authenticate(made.output.split("=")[-1].strip())
     assert key is not None and key.sources == ("//a", "//b")
     assert key.may_emit_for("//a") and not key.may_emit_for("//c")
 
@@ -76,7 +76,8 @@ def test_a_command_runs_instead_of_serving(monkeypatch, tmp_path, capsys):
         admin.run_service("rating", serving(0, calls), pricebook=pricebook_app)
     assert exited.value.code == 0
     assert calls == []
-    assert "(finance): cbk_" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert ": finance (everything)" in shown and "export CHARGEBACK_API_KEY=cbk_" in shown
     assert len(KeyStore(keys).all()) == 1
 
 

@@ -1,5 +1,4 @@
 import json
-from decimal import Decimal
 
 from typer.testing import CliRunner
 
@@ -19,13 +18,17 @@ def test_pricebook_validate_lists_every_problem(tmp_path):
     assert "currency" in result.output and "effective_from" in result.output
 
 
-def test_what_if_totals_per_customer_and_service_deduplicated(tmp_path):
-    book = tmp_path / "book.yaml"
-    book.write_text(
-        'version: "w1"\neffective_from: "2020-01-01T00:00:00Z"\ncurrency: EUR\n'
+def book(tmp_path, name: str, price: str):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f'version: "{name}"\neffective_from: "2020-01-01T00:00:00Z"\ncurrency: EUR\n'
         "services:\n  ci:\n    meters:\n"
-        '      build_minutes: {unit: minute, price: "0.008"}\n'
+        f'      build_minutes: {{unit: minute, price: "{price}"}}\n'
     )
+    return str(path)
+
+
+def test_what_if_shows_current_and_proposed_side_by_side_rounded_as_invoices(tmp_path):
     events = [
         usage_event(source="s", customer="acme", service="ci", meter="build_minutes", quantity=q)
         for q in ("10", "2.5")
@@ -33,10 +36,17 @@ def test_what_if_totals_per_customer_and_service_deduplicated(tmp_path):
     lines = [json.dumps(e) for e in [*events, events[0]]]  # one duplicate
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(lines))
-    result = runner.invoke(app, ["what-if", str(path), "--price-book", str(book)])
+    args = ["what-if", str(path), "--current", book(tmp_path, "now", "0.008")]
+    args += ["--price-book", book(tmp_path, "next", "0.010")]
+    result = runner.invoke(app, args, terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "2 events rated" in result.output
-    assert str(Decimal("12.5") * Decimal("0.008")) in result.output  # 0.1000
+    row = next(line for line in result.output.splitlines() if "acme" in line)
+    row = row.replace("│", " ").split()
+    # 12.5 minutes: 0.1000 now, 0.1250 proposed; printed as an invoice prints them
+    assert row == ["acme", "ci", "0.10", "EUR", "0.13", "EUR", "0.03", "EUR", "25.00", "%"]
+    exact = runner.invoke(app, [*args, "--exact"], terminal_width=200)
+    assert "0.1 EUR" in exact.output and "0.125 EUR" in exact.output and "E-" not in exact.output
 
 
 def test_keys_create_list_revoke(tmp_path):
@@ -44,8 +54,8 @@ def test_keys_create_list_revoke(tmp_path):
     made = runner.invoke(
         app, ["keys", "create", "--role", "customer", "--customer", "acme", "--keys-file", keys]
     )
-    assert made.exit_code == 0 and "cbk_" in made.output
-    key_id = made.output.split()[2]
+    assert made.exit_code == 0 and "export CHARGEBACK_API_KEY=cbk_" in made.output
+    key_id = made.output.split()[2].rstrip(":")
     listed = runner.invoke(app, ["keys", "list", "--keys-file", keys])
     assert key_id in listed.output and "cbk_" not in listed.output
     assert runner.invoke(app, ["keys", "revoke", key_id, "--keys-file", keys]).exit_code == 0

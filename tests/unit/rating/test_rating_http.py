@@ -137,7 +137,7 @@ async def test_an_invalid_version_is_refused_with_every_problem_and_nothing_chan
     bad = FUTURE.replace('price: "0.04"', "price: 0.04").replace("currency: USD", "currency: usd")
     response = await client.post("/v1/price-books", content=bad, headers=finance)
     assert response.status_code == 422
-    paths = {p["path"] for p in response.json()["problems"]}
+    paths = {p["field"] for p in response.json()["errors"]}
     assert paths == {"$.currency", "$.services.compute.meters.cpu_hours.price"}
     body = (await client.get("/v1/price-book", headers=finance)).json()
     assert (body["generation"], len(body["versions"])) == (2, 2)  # the two seed versions
@@ -150,7 +150,7 @@ async def test_the_past_cannot_be_repriced_and_clashes_are_conflicts(
     past = book_yaml(version="late", effective_from="2024-05-01T00:00:00Z")
     refused = await client.post("/v1/price-books", content=past, headers=finance)
     assert refused.status_code == 422
-    assert refused.json()["problems"][0]["path"] == "$.effective_from"
+    assert refused.json()["errors"][0]["field"] == "$.effective_from"
     seed_name = await client.post(
         "/v1/price-books", content=FUTURE.replace('"2099"', '"2024"'), headers=finance
     )
@@ -204,7 +204,7 @@ async def test_commitments_of_another_customer_are_forbidden(
     assert (await client.get("/v1/commitments", params=params, headers=other)).status_code == 403
     bad = {"customer": "acme", "period": "2024-13"}
     finance = bearer(keys, "finance")
-    assert (await client.get("/v1/commitments", params=bad, headers=finance)).status_code == 422
+    assert (await client.get("/v1/commitments", params=bad, headers=finance)).status_code == 400
 
 
 @pytest.mark.parametrize("period", ["9999-12", "0000-01", "1999-12", "3000-01"])

@@ -30,6 +30,10 @@ class EmbeddedPart:
         wait_for_port(self.port)
         return self
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def stop(self) -> None:
         if self._process is not None:
             self._process.stop()

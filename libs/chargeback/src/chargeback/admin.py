@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -23,7 +23,7 @@ keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=T
 
 KeysFile = Annotated[
     Path | None,
-    typer.Option(help="The keys file. Default: CHARGEBACK_KEYS_FILE, else var/keys.json."),
+    typer.Option(help="The keys file. Default: CHARGEBACK_KEYS_FILE, else var/run/keys.json."),
 ]
 
 
@@ -41,8 +41,9 @@ def keys_create(
     keys_file: KeysFile = None,
 ) -> None:
     """Make a key; the plain key is printed once and stored only hashed."""
+    store = key_store(keys_file)
     try:
-        plain, key = key_store(keys_file).create(
+        plain, key = store.create(
             cast(Role, role),  # checked by `create`: an unknown role is refused there
             name=name,
             sources=tuple(source or ()),
@@ -50,7 +51,9 @@ def keys_create(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    typer.echo(f"key id {key.key_id} ({key.role}): {plain}")
+    scope = ", ".join(key.sources) or key.customer or "everything"
+    typer.echo(f"# key {key.key_id}: {key.role} ({scope}), in {store.path}; shown once")
+    typer.echo(f"export CHARGEBACK_API_KEY={plain}")
 
 
 @keys_app.command("list")
@@ -71,10 +74,17 @@ def keys_revoke(key_id: str, keys_file: KeysFile = None) -> None:
 
 
 Serve = Callable[[], int | None]
+Documented = Callable[[], Any]  # the service's FastAPI app, built but never started
 
 
-def service_app(package: str, serve: Serve, commands: dict[str, typer.Typer]) -> typer.Typer:
-    """The commands of one service: `serve`, `keys`, and its own (e.g. rating's `pricebook`)."""
+def service_app(
+    package: str,
+    serve: Serve,
+    commands: dict[str, typer.Typer],
+    documented: Documented | None = None,
+) -> typer.Typer:
+    """The commands of one service: `serve`, `keys`, `openapi`, and its own (e.g. rating's
+    `pricebook`)."""
     app = typer.Typer(
         help=f"`python -m {package}` alone serves; with a command, runs that command.",
         no_args_is_help=True,
@@ -86,14 +96,25 @@ def service_app(package: str, serve: Serve, commands: dict[str, typer.Typer]) ->
         """Serve: the HTTP API and the workers, as with no command at all."""
         raise typer.Exit(serve() or 0)
 
+    if documented is not None:
+
+        @app.command("openapi")
+        def openapi_command() -> None:
+            """Print the service's OpenAPI document (as contracts/openapi/ holds it)."""
+            from chargeback.web import openapi_text
+
+            typer.echo(openapi_text(documented()), nl=False)
+
     app.add_typer(keys_app, name="keys")
     for name, commands_app in commands.items():
         app.add_typer(commands_app, name=name)
     return app
 
 
-def run_service(package: str, serve: Serve, **commands: typer.Typer) -> None:
+def run_service(
+    package: str, serve: Serve, documented: Documented | None = None, **commands: typer.Typer
+) -> None:
     """`python -m <package>`: `serve()` when given no arguments, else the command named."""
     if len(sys.argv) <= 1:
         sys.exit(serve())
-    service_app(package, serve, commands)(prog_name=f"python -m {package}")
+    service_app(package, serve, commands, documented)(prog_name=f"python -m {package}")

@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -102,6 +103,14 @@ class KeyStore:
         )
         self._write([*self.all(), key])
         return plain, key
+
+    def remove(self, which: Callable[[ApiKey], bool]) -> int:
+        """Forget the keys `which` picks (e.g. a previous run's demo keys); how many."""
+        keys = self.all()
+        kept = [k for k in keys if not which(k)]
+        if len(kept) != len(keys):
+            self._write(kept)
+        return len(keys) - len(kept)
 
     def revoke(self, key_id: str) -> bool:
         keys = self.all()

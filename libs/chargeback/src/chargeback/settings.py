@@ -17,8 +17,10 @@ class InfraSettings(BaseSettings):
     kafka_bootstrap_servers: str | None = None
     redis_url: str | None = None
     database_url: str | None = None
-    # API keys (hashed) shared by every HTTP service; see chargeback.auth.
-    chargeback_keys_file: Path = Field(default=Path("var/keys.json"))
+    # API keys (hashed) shared by every HTTP service; see chargeback.auth. The default is
+    # the file `make run` serves (`chargeback up --run-dir var/run`), so every `keys`
+    # command finds it from the checkout without flags.
+    chargeback_keys_file: Path = Field(default=Path("var/run/keys.json"))
     chargeback_environment: str = "development"
     log_level: str = "INFO"
 
@@ -31,6 +33,12 @@ class InfraSettings(BaseSettings):
         if not self.redis_url:
             raise RuntimeError("REDIS_URL is not set (run through `chargeback up`)")
         return self.redis_url
+
+
+# Addresses an app is built with only to read its OpenAPI document (it is never started).
+DOCUMENTING = InfraSettings(
+    kafka_bootstrap_servers="kafka:9092", redis_url="redis://redis:6379/0", database_url="sqlite://"
+)
 
 
 @lru_cache

@@ -6,7 +6,7 @@ import logging
 
 import uvicorn
 
-from billing.bootstrap import build_app
+from billing.bootstrap import build_app, documented_app
 from billing.settings import get_settings
 from chargeback.admin import run_service
 from chargeback.auth import KeyStore
@@ -44,4 +44,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_service("billing", main)
+    run_service("billing", main, documented_app)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -38,9 +39,9 @@ from chargeback.auth import KeyStore
 from chargeback.clock import Clock, utc_now
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
-from chargeback.settings import InfraSettings
+from chargeback.settings import DOCUMENTING, InfraSettings
 from chargeback.tracking import ConsumerConfig, FailurePolicy, TrackingConsumer
-from chargeback.web import attach_keys, operations_router
+from chargeback.web import attach_keys, operations_router, service_app
 from terms.adapters import open_registry
 from terms.domain import PriceBook
 
@@ -112,7 +113,12 @@ def build_app(
             return False
         return True
 
-    app = FastAPI(title="billing", version="0.1.0", lifespan=lifespan)
+    app = service_app(
+        title="billing",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="The ledger of rated charges: invoices, journal, allocation, exports.",
+    )
     attach_keys(app, keys)
     app.state.settings = settings
     app.state.ledger = ledger
@@ -156,3 +162,9 @@ def _consumer(
     )
     writer = LedgerWriter(ledger, group=settings.consumer_group)
     return TrackingConsumer(config, writer, metrics=metrics.CONSUMER)
+
+
+def documented_app() -> FastAPI:
+    """The app as its OpenAPI document describes it: built on placeholder addresses and
+    never started (`python -m billing openapi`, contracts/openapi/)."""
+    return build_app(BillingSettings(), infra=DOCUMENTING, keys=KeyStore(Path("unused")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from budget_monitor.bootstrap import build_app
+from budget_monitor.bootstrap import build_app, documented_app
 from budget_monitor.cli import app as budgets_app
 from budget_monitor.plans_cli import app as plans_app
 from budget_monitor.settings import get_settings
@@ -34,4 +34,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_service("budget_monitor", main, budgets=budgets_app, plans=plans_app)
+    run_service("budget_monitor", main, documented_app, budgets=budgets_app, plans=plans_app)

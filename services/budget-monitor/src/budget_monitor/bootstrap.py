@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -40,8 +41,8 @@ from chargeback.auth import KeyStore
 from chargeback.clock import Clock, utc_now
 from chargeback.contracts import Topics
 from chargeback.kafka import ensure_topics
-from chargeback.settings import InfraSettings
-from chargeback.web import attach_keys, operations_router
+from chargeback.settings import DOCUMENTING, InfraSettings
+from chargeback.web import attach_keys, operations_router, service_app
 from terms.adapters import open_registry
 from terms.domain import PriceBook
 
@@ -142,7 +143,12 @@ def build_app(
                 await terms_redis.aclose()
             engine.dispose()
 
-    app = FastAPI(title="Budget monitor", version="0.2.0", lifespan=lifespan)
+    app = service_app(
+        title="budget-monitor",
+        version="0.2.0",
+        lifespan=lifespan,
+        description="Budgets, thresholds and alerts: webhooks, a live feed, budget.alerts.",
+    )
     app.state.workers = None
     attach_keys(app, keys)
 
@@ -188,3 +194,9 @@ async def _poll(reload: object, interval_s: float) -> None:
             await reload()  # type: ignore[operator]
         except Exception:
             log.exception("reloading budgets failed")
+
+
+def documented_app() -> FastAPI:
+    """The app as its OpenAPI document describes it: built on placeholder addresses and
+    never started (`python -m budget_monitor openapi`, contracts/openapi/)."""
+    return build_app(BudgetMonitorSettings(), infra=DOCUMENTING, keys=KeyStore(Path("unused")))

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import httpx
 import typer
 
+from chargeback.display import amount_text, percent_text
+
 app = typer.Typer(help="Budgets: list, create, delete, status.", no_args_is_help=True)
 
 Url = Annotated[str, typer.Option(envvar="BUDGET_MONITOR_URL", help="Budget monitor API base URL.")]
@@ -31,28 +33,37 @@ def _answer(response: httpx.Response, expected: int = 200) -> Any:
     if response.status_code == expected:
         return response.json() if response.content else None
     try:
-        detail = response.json().get("detail", response.text)
-    except ValueError:
-        detail = response.text
-    if isinstance(detail, list):  # validation errors: say which field
-        detail = "; ".join(f"{'.'.join(map(str, d['loc'][1:]))}: {d['msg']}" for d in detail)
+        body = response.json()
+        detail = str(body.get("detail", response.text))
+        fields = [f"  {e['field']}: {e['reason']}" for e in body.get("errors", [])]
+    except (ValueError, AttributeError, KeyError, TypeError):
+        detail, fields = response.text, []
     typer.secho(f"error {response.status_code}: {detail}", err=True, fg=typer.colors.RED)
+    for line in fields[1:] if len(fields) == 1 else fields:  # one field: already in detail
+        typer.secho(line, err=True, fg=typer.colors.RED)
     raise typer.Exit(1)
 
 
+Exact = Annotated[bool, typer.Option("--exact", help="Amounts at full precision, unrounded.")]
+
+
+def _spent(shown: dict[str, Any], exact: bool) -> str:
+    spent = amount_text(shown["spent"], shown["currency"], exact=exact)
+    amount = amount_text(shown["amount"], shown["currency"], exact=exact)
+    return f"{spent} of {amount} ({percent_text(shown['percent'])})"
+
+
 @app.command("list")
-def list_budgets(url: Url = DEFAULT_URL, key: Key = "") -> None:
-    """Every budget you may see, with its spend in the current period."""
+def list_budgets(url: Url = DEFAULT_URL, key: Key = "", exact: Exact = False) -> None:
+    """Every budget you may see, with its spend in the current period (rounded as invoices
+    round; --exact for full precision)."""
     with _client(url, key) as client:
         budgets = _answer(client.get("/v1/budgets"))["budgets"]
     if not budgets:
         typer.echo("no budgets")
     for b in budgets:
         scope = "/".join(b[k] for k in ("customer", "cost_center", "service") if b.get(k))
-        typer.echo(
-            f"{b['id']:<28} {scope:<24} {b['period']:<10} "
-            f"{b['spent']:>14} / {b['amount']} {b['currency']} ({b['percent']} %)"
-        )
+        typer.echo(f"{b['id']:<28} {scope:<24} {b['period']:<10} {_spent(b, exact)}")
 
 
 @app.command()
@@ -108,6 +119,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="The API's answer as it is.")] = False,
     url: Url = DEFAULT_URL,
     key: Key = "",
+    exact: Exact = False,
 ) -> None:
     """Spent, forecast, thresholds crossed and time left of one budget."""
     params = {"period": period} if period else {}
@@ -116,17 +128,25 @@ def status(
     if as_json:
         typer.echo(json.dumps(shown, indent=2))
         return
-    forecast = shown["forecast"] or f"not before {shown['forecast_available_from']}"
-    crossed = ", ".join(shown["thresholds_crossed"]) or "none"
+    currency = shown["currency"]
+    forecast = (
+        f"{amount_text(shown['forecast'], currency, exact=exact)} "
+        f"({percent_text(shown['forecast_percent'])})"
+        if shown["forecast"] is not None
+        else f"not before {shown['forecast_available_from']}"
+    )
     typer.echo(
         f"{shown['id']} {shown['period']} ({shown['time_zone']})\n"
-        f"  spent     {shown['spent']} / {shown['amount']} {shown['currency']}"
-        f" ({shown['percent']} %)\n"
+        f"  spent     {_spent(shown, exact)}\n"
         f"  forecast  {forecast}\n"
-        f"  crossed   {crossed} (forecast: "
-        f"{', '.join(shown['forecast_thresholds_crossed']) or 'none'})\n"
+        f"  crossed   {_thresholds(shown['thresholds_crossed'])} "
+        f"(forecast: {_thresholds(shown['forecast_thresholds_crossed'])})\n"
         f"  time left {shown['time_left_s'] / 86400:.1f} days"
     )
+
+
+def _thresholds(crossed: list[str]) -> str:
+    return ", ".join(percent_text(t) for t in crossed) or "none"
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from chargeback.admin import run_service
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
-from metering.bootstrap import build_app
+from metering.bootstrap import build_app, documented_app
 from metering.settings import get_settings
 
 
@@ -24,4 +24,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_service("metering", main)
+    run_service("metering", main, documented_app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
@@ -16,8 +17,8 @@ from fastapi import FastAPI
 from chargeback.auth import KeyStore
 from chargeback.clock import Clock, utc_now
 from chargeback.kafka import ensure_topics, make_producer
-from chargeback.settings import InfraSettings
-from chargeback.web import attach_keys, operations_router
+from chargeback.settings import DOCUMENTING, InfraSettings
+from chargeback.web import attach_keys, operations_router, service_app
 from metering.adapters.kafka_publisher import KafkaEventPublisher
 from metering.adapters.redis_dedup import RedisDedupStore
 from metering.adapters.redis_offsets import RedisOffsets
@@ -95,7 +96,7 @@ def build_app(
             return False
         return not getattr(kafka, "_closed", False) and await store.ping()
 
-    app = FastAPI(
+    app = service_app(
         title="metering",
         version="1.0.0",
         lifespan=lifespan,
@@ -105,3 +106,9 @@ def build_app(
     app.include_router(events_api.router)
     app.include_router(operations_router(ready))
     return app
+
+
+def documented_app() -> FastAPI:
+    """The app as its OpenAPI document describes it: built on placeholder addresses and
+    never started (`python -m metering openapi`, contracts/openapi/)."""
+    return build_app(MeteringSettings(), infra=DOCUMENTING, keys=KeyStore(Path("unused")))

@@ -13,7 +13,7 @@ from chargeback.admin import run_service
 from chargeback.auth import KeyStore
 from chargeback.logs import configure_logging
 from chargeback.settings import get_infra_settings
-from rating.bootstrap import bootstrap
+from rating.bootstrap import bootstrap, documented_app
 from rating.cli import app as pricebook_app
 from rating.settings import get_settings
 from terms.adapters import read_versions
@@ -74,4 +74,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_service("rating", main, pricebook=pricebook_app)
+    run_service("rating", main, documented_app, pricebook=pricebook_app)

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Protocol
 
 from fastapi import FastAPI
@@ -20,8 +21,8 @@ from redis.asyncio import Redis
 from chargeback.auth import KeyStore
 from chargeback.clock import Clock, utc_now
 from chargeback.kafka import make_producer
-from chargeback.settings import InfraSettings
-from chargeback.web import attach_keys, operations_router
+from chargeback.settings import DOCUMENTING, InfraSettings
+from chargeback.web import attach_keys, operations_router, service_app
 from rating.adapters.redis_state import RedisRatingStore
 from rating.entrypoints import commitments_api, pricebook_api
 from rating.entrypoints.worker import RatingWorker
@@ -115,7 +116,12 @@ def build_app(
     async def ready() -> bool:
         return worker.ready
 
-    api = FastAPI(title="chargeback rating", version="0.2.0", lifespan=lifespan)
+    api = service_app(
+        title="rating",
+        version="0.2.0",
+        lifespan=lifespan,
+        description="Price books and commitments; usage.events rated into usage.rated.",
+    )
     attach_keys(api, keys)
     api.state.registry = registry
     api.state.usage = usage
@@ -123,3 +129,9 @@ def build_app(
     api.include_router(pricebook_api.router)
     api.include_router(commitments_api.router)
     return api
+
+
+def documented_app() -> FastAPI:
+    """The app as its OpenAPI document describes it: built on placeholder addresses and
+    never started (`python -m rating openapi`, contracts/openapi/)."""
+    return bootstrap(RatingSettings(), infra=DOCUMENTING, keys=KeyStore(Path("unused")))

@@ -13,7 +13,9 @@ from rich.console import Console
 app = typer.Typer(help="Price books: validate, publish.", no_args_is_help=True)
 console = Console()
 
-Url = Annotated[str, typer.Option(help="The rating service's base URL.")]
+Url = Annotated[
+    str, typer.Option(envvar="CHARGEBACK_RATING_URL", help="The rating service's base URL.")
+]
 Key = Annotated[str, typer.Option(envvar="CHARGEBACK_API_KEY", help="A finance API key.")]
 
 
@@ -67,6 +69,6 @@ def publish(file: Path, url: Url = "http://127.0.0.1:8002", key: Key = "") -> No
         )
         return
     console.print(f"[red]refused ({answer.status_code}): {body.get('detail', answer.text)}")
-    for problem in body.get("problems", []):
-        console.print(f"  - {problem['path']}: {problem['reason']}", highlight=False)
+    for problem in body.get("errors", []):
+        console.print(f"  - {problem['field']}: {problem['reason']}", highlight=False)
     raise typer.Exit(1)

@@ -63,7 +63,13 @@ UtcDateTime = Annotated[
         lambda v: v.astimezone(UTC).isoformat().replace("+00:00", "Z"), return_type=str
     ),
 ]
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+# A billing period: a calendar month of the platform's calendar, 2000-01 to 2999-12.
+PERIOD_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
+# A budget's period: a month, quarter or year, or a custom period's first and end dates.
+_DAY = r"2[0-9]{3}-[0-9]{2}-[0-9]{2}"
+BUDGET_PERIOD_PATTERN = rf"^2[0-9]{{3}}(-(0[1-9]|1[0-2])|-Q[1-4])?$|^{_DAY}/{_DAY}$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
+from chargeback.contracts.types import PERIOD_PATTERN
+
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2999
-PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # for API schemas; `Period.parse` checks the range
+PATTERN = PERIOD_PATTERN  # for API schemas: the calendar's months, as `Period.parse` checks
 
 
 class InvalidPeriodError(ValueError):

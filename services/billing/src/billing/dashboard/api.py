@@ -23,28 +23,32 @@ from billing.entrypoints.http.deps import (
     Registry,
     Settings,
     scope_customer,
-    valid_identifier,
     valid_period,
 )
 from chargeback.money import MINOR_UNITS
+from chargeback.web import errors
+from chargeback.web.params import CurrencyQuery, identifier_or_empty, period_rule
 from terms.domain import PriceBookCatalog
 
 router = APIRouter(tags=["dashboard"])
 PeriodQuery = Annotated[
-    str | None, Query(max_length=32, description="YYYY-MM (default: the current UTC month)")
+    str | None, Query(**period_rule("YYYY-MM, 2000-01 to 2999-12 (default: the current UTC month)"))
 ]
-NameQuery = Annotated[str | None, Query(max_length=256)]
+CustomerFilter = Annotated[str | None, Query(**identifier_or_empty("The customer"))]
+CostCenterFilter = Annotated[str | None, Query(**identifier_or_empty("The cost center"))]
+ServiceFilter = Annotated[str | None, Query(**identifier_or_empty("The service"))]
+READ_ERRORS = errors(400, 403)
 
 
 def _period(period: str | None, now: datetime) -> str:
-    return str(valid_period(period)) if period else now.strftime("%Y-%m")
+    return str(valid_period(period)) if period is not None else now.strftime("%Y-%m")
 
 
-def _optional(value: str | None, field: str) -> str | None:
-    return None if value in (None, "") else valid_identifier(value, field=field)
+def _optional(value: str | None) -> str | None:
+    return value or None
 
 
-@router.get("/v1/spend")
+@router.get("/v1/spend", responses=READ_ERRORS)
 async def spend(
     request: Request,
     caller: Caller,
@@ -52,19 +56,19 @@ async def spend(
     registry: Registry,
     settings: Settings,
     period: PeriodQuery = None,
-    customer: NameQuery = None,
-    cost_center: NameQuery = None,
-    service: NameQuery = None,
-    currency: Annotated[str | None, Query(max_length=3)] = None,
+    customer: CustomerFilter = None,
+    cost_center: CostCenterFilter = None,
+    service: ServiceFilter = None,
+    currency: CurrencyQuery = None,
 ) -> SpendPublic:
     """Rated spend of a period: total, by customer, by service, by day, run-rate forecast."""
-    customer = scope_customer(caller, _optional(customer, "customer"))
+    customer = scope_customer(caller, _optional(customer))
     now = ledger.clock()
     filters = Filters(
         period=_period(period, now),
         customer=customer,
-        cost_center=_optional(cost_center, "cost_center"),
-        service=_optional(service, "service"),
+        cost_center=_optional(cost_center),
+        service=_optional(service),
     )
     if currency is not None and currency not in MINOR_UNITS:
         raise HTTPException(422, f"currency {currency!r} is not one the platform bills in")
@@ -82,7 +86,7 @@ async def spend(
     return SpendPublic.of(report)
 
 
-@router.get("/v1/dashboard/filters")
+@router.get("/v1/dashboard/filters", responses=READ_ERRORS)
 async def filter_choices(
     caller: Caller, ledger: Ledger, registry: Registry, period: PeriodQuery = None
 ) -> FilterChoicesPublic:

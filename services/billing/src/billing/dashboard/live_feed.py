@@ -12,36 +12,40 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from billing.dashboard.proxy import monitor_settings, passed_on, unreachable
-from chargeback.web import authenticate_stream, forbid
+from chargeback.web import StreamCaller, content, errors, stream_reader
+from chargeback.web.params import EVENT_ID_RULE
 
 router = APIRouter(prefix="/v1/budget-monitor", tags=["dashboard"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def _stream_key(request: Request, access_token: str | None) -> str:
-    """The key from `Authorization: Bearer`, else `?access_token=` (EventSource sends no
-    headers); checked here, passed on as a header (so it stays out of the monitor's logs)."""
-    caller, plain = authenticate_stream(request, access_token)
-    if caller.role not in ("customer", "finance"):
-        raise forbid(f"role {caller.role!r} may not read alerts; needs customer or finance")
-    return plain
+# The key from `Authorization: Bearer`, else `?access_token=` (EventSource sends no
+# headers); checked here, passed on as a header (so it stays out of the monitor's logs).
+StreamReader = Annotated[StreamCaller, Depends(stream_reader("customer", "finance"))]
 
 
-@router.get("/alerts/stream", response_class=StreamingResponse)
+@router.get(
+    "/alerts/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: content("text/event-stream", "The monitor's feed: `event: budget.alert`"),
+        **errors(404, 502, r404="Passed on from the budget monitor"),
+    },
+)
 async def alert_stream(
     request: Request,
-    access_token: Annotated[str | None, Query(max_length=256)] = None,
-    last_event_id: Annotated[str | None, Header(max_length=128)] = None,
-    after: Annotated[str | None, Query(max_length=128, description="Last-Event-ID")] = None,
+    caller: StreamReader,
+    last_event_id: Annotated[str | None, Header(**EVENT_ID_RULE)] = None,
+    after: Annotated[str | None, Query(**EVENT_ID_RULE, description="Last-Event-ID")] = None,
 ) -> Response:
     """The monitor's live alert feed (server-sent events), relayed as it arrives."""
     settings = monitor_settings(request)
-    headers = {"Authorization": f"Bearer {_stream_key(request, access_token)}"}
+    headers = {"Authorization": f"Bearer {caller.plain}"}
     if last_event_id or after:
         headers["Last-Event-ID"] = last_event_id or after or ""
     timeout = httpx.Timeout(settings.budget_monitor_timeout_s, read=None)  # a feed idles

@@ -12,13 +12,42 @@ from typing import Annotated
 from urllib.parse import quote
 
 import httpx
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from billing.dashboard.settings import DashboardSettings
-from billing.entrypoints.http.deps import Caller, valid_identifier
+from billing.entrypoints.http.deps import Caller
+from chargeback.contracts.types import BUDGET_PERIOD_PATTERN
+from chargeback.web import errors
+from chargeback.web.params import identifier_rule
 
 router = APIRouter(prefix="/v1/budget-monitor", tags=["dashboard"])
-PeriodQuery = Annotated[str | None, Query(max_length=32, description="2026-11, 2026-Q4, 2026")]
+PeriodQuery = Annotated[
+    str | None,
+    Query(
+        max_length=32,
+        json_schema_extra={"pattern": BUDGET_PERIOD_PATTERN},
+        description="A period of the budget's kind: 2026-11, 2026-Q4, 2026, or its custom one "
+        "(the budget monitor checks it: 400)",
+    ),
+]
+BudgetId = Annotated[str, Path(**identifier_rule("The budget"))]
+PASSED_ON = {
+    200: {
+        "description": "The budget monitor's answer, as it gives it "
+        "(contracts/openapi/budget-monitor.json)",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+    **errors(
+        400,
+        403,
+        404,
+        422,
+        502,
+        r400="Passed on: a period not of the budget's kind",
+        r404="Passed on: no such budget",
+        r422="Invalid request (here, or passed on)",
+    ),
+}
 
 
 def monitor_settings(request: Request) -> DashboardSettings:
@@ -53,22 +82,21 @@ async def _get(request: Request, path: str, params: dict[str, str | int | None])
     return passed_on(answer, answer.content)
 
 
-@router.get("/budgets")
+@router.get("/budgets", responses=PASSED_ON)
 async def budgets(request: Request, _: Caller, period: PeriodQuery = None) -> Response:
     """The monitor's `GET /v1/budgets`: budgets with their spend in the current period."""
     return await _get(request, "/v1/budgets", {"period": period})
 
 
-@router.get("/budgets/{budget_id}/status")
+@router.get("/budgets/{budget_id}/status", responses=PASSED_ON)
 async def budget_status(
-    request: Request, _: Caller, budget_id: str, period: PeriodQuery = None
+    request: Request, _: Caller, budget_id: BudgetId, period: PeriodQuery = None
 ) -> Response:
     """The monitor's budget status: spent, forecast, thresholds crossed."""
-    budget_id = valid_identifier(budget_id, field="budget_id")
     return await _get(request, f"/v1/budgets/{quote(budget_id)}/status", {"period": period})
 
 
-@router.get("/alerts")
+@router.get("/alerts", responses=PASSED_ON)
 async def alerts(
     request: Request,
     _: Caller,

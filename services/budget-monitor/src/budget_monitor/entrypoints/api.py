@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Response
 from budget_monitor.adapters.sql.budgets import AlreadyExistsError, StoredBudget
 from budget_monitor.domain import FieldError
 from budget_monitor.entrypoints.budget_views import (
+    READ_ERRORS,
     PeriodQuery,
     one_budget,
     period_of,
@@ -20,11 +21,16 @@ from budget_monitor.entrypoints.budget_views import (
 from budget_monitor.entrypoints.deps import Finance, PartsDep, Reader, field_error, not_found
 from budget_monitor.entrypoints.schemas import BudgetIn, BudgetList, BudgetPublic
 from budget_monitor.service_layer import budgets as service
+from chargeback.web import errors
 
 router = APIRouter(prefix="/v1", tags=["budgets"])
 
 
-@router.get("/budgets", response_model=BudgetList)
+@router.get(
+    "/budgets",
+    response_model=BudgetList,
+    responses=errors(400, r400=READ_ERRORS[400]["description"]),
+)
 async def list_budgets(caller: Reader, parts: PartsDep, period: PeriodQuery = None) -> BudgetList:
     """Each budget the caller may see, with its spend in the current (or given) period."""
     shown = [b for b in parts.registry.book if visible(caller, b)]
@@ -43,7 +49,7 @@ async def _stored(parts: PartsDep) -> list[StoredBudget]:
     return await asyncio.to_thread(parts.budgets.all)
 
 
-@router.get("/budgets/{budget_id}", response_model=BudgetPublic)
+@router.get("/budgets/{budget_id}", response_model=BudgetPublic, responses=READ_ERRORS)
 async def get_budget(
     budget_id: str, caller: Reader, parts: PartsDep, period: PeriodQuery = None
 ) -> BudgetPublic:
@@ -64,12 +70,17 @@ def _document(body: BudgetIn, budget_id: str | None = None) -> dict[str, Any]:
 async def _answer(parts: PartsDep, stored: StoredBudget) -> BudgetPublic:
     budget = parts.registry.book.get(stored.document["id"])
     if budget is None:  # stored but not loadable: should not happen after validation
-        raise HTTPException(500, "budget stored but not loaded")
+        raise RuntimeError(f"budget {stored.document['id']!r} stored but not loaded")
     key = (budget.id, period_of(budget, None, parts.clock()))
     return public_budget(budget, stored, key[1], (await parts.spend.spent([key]))[key])
 
 
-@router.post("/budgets", response_model=BudgetPublic, status_code=201)
+@router.post(
+    "/budgets",
+    response_model=BudgetPublic,
+    status_code=201,
+    responses=errors(409, r409="A budget with this id exists"),
+)
 async def create_budget(body: BudgetIn, _: Finance, parts: PartsDep) -> BudgetPublic:
     """A new budget; 409 if its id is taken, 422 naming the field that is wrong."""
     try:
@@ -83,7 +94,7 @@ async def create_budget(body: BudgetIn, _: Finance, parts: PartsDep) -> BudgetPu
     return await _answer(parts, stored)
 
 
-@router.put("/budgets/{budget_id}", response_model=BudgetPublic)
+@router.put("/budgets/{budget_id}", response_model=BudgetPublic, responses=errors(404))
 async def replace_budget(
     budget_id: str, body: BudgetIn, _: Finance, parts: PartsDep
 ) -> BudgetPublic:
@@ -104,7 +115,7 @@ async def replace_budget(
     return await _answer(parts, stored)
 
 
-@router.delete("/budgets/{budget_id}", status_code=204)
+@router.delete("/budgets/{budget_id}", status_code=204, responses=errors(404))
 async def delete_budget(budget_id: str, _: Finance, parts: PartsDep) -> Response:
     if not await service.delete(budget_id, store=parts.budgets, announce=parts.announce):
         raise not_found("budget", budget_id)

@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
 from budget_monitor.entrypoints.deps import Parts, PartsDep, Reader
@@ -22,7 +22,8 @@ from budget_monitor.entrypoints.schemas import AlertList
 from chargeback import codec
 from chargeback.auth import ApiKey
 from chargeback.contracts import BudgetAlert
-from chargeback.web import authenticate_stream, forbid
+from chargeback.web import StreamCaller, content, stream_reader
+from chargeback.web.params import EVENT_ID_RULE
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
 
@@ -49,12 +50,7 @@ async def recent_alerts(
     return AlertList(alerts=visible[:limit])
 
 
-def _stream_caller(request: Request, access_token: str | None) -> ApiKey:
-    """The key from `Authorization: Bearer`, else from `?access_token=` (EventSource)."""
-    caller, _ = authenticate_stream(request, access_token)
-    if caller.role not in ("customer", "finance"):
-        raise forbid(f"role {caller.role!r} may not do this; needs customer or finance")
-    return caller
+StreamReader = Annotated[StreamCaller, Depends(stream_reader("customer", "finance"))]
 
 
 def _frame(alert: BudgetAlert, raw: str) -> str:
@@ -93,18 +89,16 @@ async def _events(parts: Parts, caller: ApiKey, last_id: str | None) -> AsyncIte
 @router.get(
     "/alerts/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "alerts, live"}},
+    responses={200: content("text/event-stream", "Alerts, live: `event: budget.alert`")},
 )
 async def alert_stream(
-    request: Request,
+    caller: StreamReader,
     parts: PartsDep,
-    access_token: Annotated[str | None, Query(max_length=256)] = None,
-    last_event_id: Annotated[str | None, Header(max_length=128)] = None,
+    last_event_id: Annotated[str | None, Header(**EVENT_ID_RULE)] = None,
 ) -> StreamingResponse:
     """Server-sent events: every alert the caller may see, as it is raised."""
-    caller = _stream_caller(request, access_token)
     return StreamingResponse(
-        _events(parts, caller, last_event_id),
+        _events(parts, caller.key, last_event_id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

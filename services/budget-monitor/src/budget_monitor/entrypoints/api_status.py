@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from budget_monitor.domain import ForecastRule, budget_status
-from budget_monitor.entrypoints.budget_views import PeriodQuery, one_budget, period_of
+from budget_monitor.entrypoints.budget_views import READ_ERRORS, PeriodQuery, one_budget, period_of
 from budget_monitor.entrypoints.deps import PartsDep, Reader
 from budget_monitor.entrypoints.schemas import BudgetStatusPublic
 
 router = APIRouter(prefix="/v1", tags=["budgets"])
 
 
-@router.get("/budgets/{budget_id}/status", response_model=BudgetStatusPublic)
+@router.get("/budgets/{budget_id}/status", response_model=BudgetStatusPublic, responses=READ_ERRORS)
 async def budget_status_of(
     budget_id: str, caller: Reader, parts: PartsDep, period: PeriodQuery = None
 ) -> BudgetStatusPublic:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from budget_monitor.adapters.sql.subscriptions import StoredSubscription
 from budget_monitor.domain import ConfigError
@@ -24,8 +24,10 @@ from budget_monitor.entrypoints.schemas import (
     SubscriptionPublic,
 )
 from budget_monitor.service_layer import subscriptions as service
+from chargeback.web import errors, field_problem
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["webhooks"])
+NOT_FOUND = errors(404, r404="No such subscription")
 
 
 def _public(stored: StoredSubscription) -> SubscriptionPublic:
@@ -66,8 +68,7 @@ async def create_subscription(
         )
     except ConfigError as exc:
         field, _sep, reason = str(exc).partition(": ")
-        loc = ["body", field.split("[")[0]]
-        raise HTTPException(422, [{"loc": loc, "msg": reason, "type": "value_error"}]) from None
+        raise field_problem(f"body.{field.split('[')[0]}", reason) from None
     stored = await _get(parts, sub.id)
     return SubscriptionCreated(**_public(stored).model_dump(), secret=sub.secret)
 
@@ -78,12 +79,12 @@ async def list_subscriptions(_: Finance, parts: PartsDep) -> SubscriptionList:
     return SubscriptionList(subscriptions=[_public(s) for s in stored])
 
 
-@router.get("/{sub_id}", response_model=SubscriptionPublic)
+@router.get("/{sub_id}", response_model=SubscriptionPublic, responses=NOT_FOUND)
 async def get_subscription(sub_id: str, _: Finance, parts: PartsDep) -> SubscriptionPublic:
     return _public(await _get(parts, sub_id))
 
 
-@router.patch("/{sub_id}", response_model=SubscriptionPublic)
+@router.patch("/{sub_id}", response_model=SubscriptionPublic, responses=NOT_FOUND)
 async def change_subscription(
     sub_id: str, body: SubscriptionChange, _: Finance, parts: PartsDep
 ) -> SubscriptionPublic:
@@ -96,7 +97,7 @@ async def change_subscription(
     return _public(await _get(parts, sub_id))
 
 
-@router.delete("/{sub_id}", status_code=204)
+@router.delete("/{sub_id}", status_code=204, responses=NOT_FOUND)
 async def delete_subscription(sub_id: str, _: Finance, parts: PartsDep) -> Response:
     gone = await service.delete(
         sub_id, store=parts.subscriptions, queue=parts.queue, announce=parts.announce
@@ -106,7 +107,7 @@ async def delete_subscription(sub_id: str, _: Finance, parts: PartsDep) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/{sub_id}/deliveries", response_model=DeliveryLog)
+@router.get("/{sub_id}/deliveries", response_model=DeliveryLog, responses=NOT_FOUND)
 async def delivery_log(
     sub_id: str,
     _: Finance,

@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import HTTPException, Query
+from fastapi import Depends, HTTPException, Query
 
 from budget_monitor.adapters.sql.budgets import StoredBudget
 from budget_monitor.domain import Budget, BudgetError
 from budget_monitor.entrypoints.deps import Parts, not_found
 from budget_monitor.entrypoints.schemas import BudgetPublic
 from chargeback.auth import ApiKey
-from chargeback.web import forbid
+from chargeback.contracts.types import BUDGET_PERIOD_PATTERN
+from chargeback.web import errors, forbid
 
-PeriodQuery = Annotated[
-    str | None, Query(max_length=32, description="2026-11, 2026-Q4, 2026; default: current")
-]
+
+def _period_named(
+    period: Annotated[
+        str | None,
+        Query(
+            description="A period of the budget's own kind: 2026-11 (monthly), 2026-Q4 "
+            "(quarterly), 2026 (annual) or its custom period 2026-11-05/2026-12-05; "
+            "default: the current one",
+            json_schema_extra={"pattern": BUDGET_PERIOD_PATTERN},
+        ),
+    ] = None,
+) -> str | None:
+    """The period asked for, in a form some budget could have (400 with the reason if not:
+    a period outside the calendar is a 400 on every API)."""
+    if period is not None and not re.fullmatch(BUDGET_PERIOD_PATTERN, period):
+        raise HTTPException(
+            400, f"period must be like 2026-11, 2026-Q4, 2026 (2000 to 2999), got {period[:32]!r}"
+        )
+    return period
+
+
+PeriodQuery = Annotated[str | None, Depends(_period_named)]
+# Refusals of the budget routes: a period not of the budget's kind, a budget not there.
+READ_ERRORS = errors(
+    400,
+    403,
+    404,
+    r400="The period is not one a budget has, or not one of this budget's kind",
+    r404="No such budget",
+)
 
 
 def visible(caller: ApiKey, budget: Budget) -> bool:

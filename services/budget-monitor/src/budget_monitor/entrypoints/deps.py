@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
@@ -20,7 +20,7 @@ from budget_monitor.service_layer.registry import Registry
 from budget_monitor.settings import BudgetMonitorSettings
 from chargeback.auth import ApiKey
 from chargeback.clock import Clock, utc_now
-from chargeback.web import require_role
+from chargeback.web import field_problem, require_role
 
 
 @dataclass
@@ -50,11 +50,8 @@ Finance = Annotated[ApiKey, Depends(require_role("finance"))]
 
 
 def field_error(exc: FieldError, *, where: str = "body") -> HTTPException:
-    """A 422 in FastAPI's own shape, naming the field at fault."""
-    detail: list[dict[str, Any]] = [
-        {"loc": [where, *exc.field.split(", ")[:1]], "msg": exc.reason, "type": "value_error"}
-    ]
-    return HTTPException(422, detail)
+    """A 422 in the one error shape, naming the field at fault."""
+    return field_problem(f"{where}.{exc.field.split(', ')[0]}", exc.reason)
 
 
 def not_found(what: str, name: str) -> HTTPException:

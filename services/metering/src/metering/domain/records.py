@@ -10,6 +10,7 @@ from typing import Any
 from chargeback import codec
 from chargeback.contracts import RejectedEvent, UsageEvent
 from chargeback.contracts.rejections import FieldError
+from metering.domain.kafka_binding import Headers, event_document
 from metering.domain.parsing import readable_id, validate_event
 from metering.domain.refusals import EventError
 from metering.domain.time_bounds import TimeBounds
@@ -24,9 +25,11 @@ class Refusal:
     kind: str  # the metric label: why, in one word
 
 
-def judge_record(value: bytes | None, now: datetime, bounds: TimeBounds) -> UsageEvent | Refusal:
+def judge_record(
+    value: bytes | None, now: datetime, bounds: TimeBounds, headers: Headers = ()
+) -> UsageEvent | Refusal:
     """The record's event if valid (its time within `bounds` of `now`), else the refusal
-    to publish (with every field error)."""
+    to publish (with every field error). Structured or binary mode, as its headers say."""
     if value is None:
         return _refusal(
             "malformed_json",
@@ -41,6 +44,7 @@ def judge_record(value: bytes | None, now: datetime, bounds: TimeBounds) -> Usag
         errors = [FieldError(field="", reason=f"malformed JSON: {str(exc)[:200]}")]
         text = value[:MAX_RAW_PAYLOAD_CHARS].decode("utf-8", "replace")
         return _refusal("malformed_json", errors, text, now, "malformed_json")
+    document = event_document(document, headers)
     outcome = validate_event(document, 0, now=now, bounds=bounds)
     if isinstance(outcome, UsageEvent):
         return outcome

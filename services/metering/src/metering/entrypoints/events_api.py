@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse
 
 from chargeback.auth import ApiKey
 from chargeback.contracts import UsageEvent
-from chargeback.web import Caller, forbid
+from chargeback.web import Caller, errors, forbid
 from metering import metrics
 from metering.domain.parsing import stamp_ingest_time, validate_all
 from metering.domain.ports import StoreUnavailable
 from metering.domain.refusals import EventError, InvalidEvents
 from metering.entrypoints.http_body import Refused, read_raw_events
-from metering.entrypoints.schemas import REQUEST_BODY, IngestAnswer, Ingestion, RefusalAnswer
+from metering.entrypoints.schemas import PARAMETERS, REQUEST_BODY, IngestAnswer, Ingestion
 from metering.service_layer.ingest import EventsInFlight, NotEnqueued, ingest
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,17 @@ LOGGED_REFUSALS = 20  # a refused batch of thousands logs its first few, all are
     "/v1/events",
     status_code=202,
     response_model=IngestAnswer,
-    openapi_extra={"requestBody": REQUEST_BODY},
-    responses={code: {"model": RefusalAnswer} for code in (400, 403, 413, 415, 503)},
+    openapi_extra={"requestBody": REQUEST_BODY, "parameters": PARAMETERS},
+    responses=errors(
+        400,
+        403,
+        413,
+        415,
+        503,
+        r400="Refused whole, nothing enqueued: each bad event's index, id, field and reason",
+        r403="This key may not ingest, or not for these sources (nothing enqueued)",
+        r413="Body or batch too large",
+    ),
 )
 async def post_events(request: Request, caller: Caller) -> JSONResponse:
     """Accept usage events; all or nothing: one invalid or forbidden event refuses the request."""

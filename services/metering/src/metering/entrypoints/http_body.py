@@ -39,13 +39,15 @@ def media_type(request: Request) -> str:
 async def read_raw_events(request: Request, limits: Limits) -> list[object]:
     """The request's events as decoded JSON values, whichever mode it used."""
     mode = media_type(request)
+    if not mode and "ce-specversion" in request.headers:
+        mode = BINARY  # binary mode without a Content-Type: the data is JSON (HTTP binding)
     if mode not in (STRUCTURED, BATCH, BINARY):
         raise Refused(
             415,
             "unsupported_media_type",
             f"Content-Type {mode or '(none)'!r} is not accepted: send "
             f"{STRUCTURED} (one event), {BATCH} (a JSON array of events) or "
-            f"{BINARY} with ce-* headers (binary mode)",
+            f"{BINARY} with ce-* headers (binary mode; no Content-Type means JSON)",
         )
     document = _decode(await _read_bounded(request, limits.max_body_bytes))
     if mode == STRUCTURED:

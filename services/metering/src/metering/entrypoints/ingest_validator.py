@@ -60,7 +60,7 @@ class IngestValidator:
         refused: list[Refusal] = []
         for batch in batches:
             for record in batch.records:
-                outcome = judge_record(record.value, now, self.bounds)
+                outcome = judge_record(record.value, now, self.bounds, record.headers or ())
                 (valid if isinstance(outcome, UsageEvent) else refused).append(outcome)
         events = stamp_ingest_time(valid, now)
         try:

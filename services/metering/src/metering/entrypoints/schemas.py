@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -31,24 +34,40 @@ class IngestAnswer(BaseModel):
     duplicate_ids: list[str]
 
 
-class RefusalAnswer(BaseModel):
-    detail: str
-    errors: list[dict[str, object]] = []
+def _usage_event() -> dict[str, Any]:
+    """The contract's UsageEvent schema (the shared library ships the same file)."""
+    text = resources.files("chargeback.contracts").joinpath("usage-event.schema.json")
+    schema: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return schema
 
 
+USAGE_EVENT = _usage_event()
+USAGE_DATA = {"$ref": "#/components/schemas/UsageEvent.usageData"}
 REQUEST_BODY = {
+    "description": "CloudEvents 1.0 in one of three HTTP modes, told apart by Content-Type",
     "content": {
-        STRUCTURED: {
-            "schema": {"type": "object", "description": "one UsageEvent (CloudEvents 1.0)"}
-        },
-        BATCH: {"schema": {"type": "array", "items": {"type": "object"}}},
-        BINARY: {
-            "schema": {
-                "type": "object",
-                "description": "the event's data; attributes in "
-                "ce-specversion, ce-id, ce-source, ce-type, ce-subject, ce-time",
-            }
-        },
+        STRUCTURED: {"schema": USAGE_EVENT},
+        BATCH: {"schema": {"type": "array", "items": USAGE_EVENT}},
+        BINARY: {"schema": USAGE_DATA},
     },
     "required": True,
 }
+BINARY_HEADERS = {
+    "specversion": ("1.0", "CloudEvents version"),
+    "id": (None, "the event id (with the source, its identity)"),
+    "source": (None, "the emitter"),
+    "type": ("dev.chargeback.usage.v1", "the event type"),
+    "subject": (None, "the customer"),
+    "time": (None, "when the usage happened (RFC 3339)"),
+}
+PARAMETERS = [
+    {
+        "name": f"ce-{name}",
+        "in": "header",
+        "required": False,
+        "description": f"Binary mode (body = the event's data): {what}; required there, "
+        "ignored in structured and batch mode. Without a Content-Type the data is JSON.",
+        "schema": {"type": "string", "maxLength": 512, **({"const": const} if const else {})},
+    }
+    for name, (const, what) in BINARY_HEADERS.items()
+]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from chargeback.web import Caller, forbid
+from chargeback.web import Caller, errors, forbid
+from chargeback.web.params import CustomerQuery, PeriodQuery
 from terms.domain import InvalidPeriodError, NoPriceBookInForce, Period, period_commitments
-from terms.domain.periods import PATTERN as PERIOD_PATTERN
 from terms.domain.pricing import plain
 from terms.service_layer.registry import PriceBookRegistry
 
@@ -38,13 +38,15 @@ class CommitmentsPublic(BaseModel):
 
 
 router = APIRouter(prefix="/v1", tags=["commitments"])
-CustomerId = Annotated[str, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
-PeriodName = Annotated[str, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")]
 
 
-@router.get("/commitments", response_model=CommitmentsPublic)
+@router.get(
+    "/commitments",
+    response_model=CommitmentsPublic,
+    responses=errors(400, 403, 404, r404="No price-book version is in force for the period"),
+)
 async def commitments(
-    request: Request, caller: Caller, customer: CustomerId, period: PeriodName
+    request: Request, caller: Caller, customer: CustomerQuery, period: PeriodQuery
 ) -> CommitmentsPublic:
     """Committed units against usage so far, and the shortfall owed if the period closed now.
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from chargeback.auth import ApiKey
-from chargeback.web import Caller, require_role
+from chargeback.web import ApiError, Caller, FieldProblem, errors, require_role
 from rating import metrics
 from terms.domain import PriceBook, PriceBookCatalog, PriceBookInvalid
 from terms.service_layer.registry import PriceBookRegistry, PublishConflict
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
+MEDIA_TYPES = ("application/yaml", "application/json")
 
 
 class MeterPublic(BaseModel):
@@ -50,16 +53,6 @@ class PriceBookCatalogPublic(BaseModel):
     in_force_now: str | None
     generation: int
     versions: list[PriceBookVersionPublic]
-
-
-class ProblemPublic(BaseModel):
-    path: str
-    reason: str
-
-
-class PublishRefused(BaseModel):
-    detail: str
-    problems: list[ProblemPublic]
 
 
 class PublishedPublic(BaseModel):
@@ -121,39 +114,63 @@ async def price_book(request: Request, caller: Caller) -> PriceBookCatalogPublic
     )
 
 
-def _refused(status: int, invalid: PriceBookInvalid) -> JSONResponse:
-    body = PublishRefused(
-        detail=str(invalid).splitlines()[0],
-        problems=[ProblemPublic(path=p.path, reason=p.reason) for p in invalid.problems],
+def _refused(status: int, invalid: PriceBookInvalid) -> ApiError:
+    return ApiError(
+        status,
+        str(invalid).splitlines()[0],
+        [FieldProblem(field=p.path, reason=p.reason) for p in invalid.problems],
     )
-    return JSONResponse(body.model_dump(), status_code=status)
+
+
+def _document_schema() -> dict[str, Any]:
+    """The price-book JSON Schema (terms' package data, the contract's own file)."""
+    text = resources.files("terms").joinpath("pricebook.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+PRICE_BOOK_BODY = {
+    "description": "One price-book version, as YAML or JSON",
+    "required": True,
+    "content": {media: {"schema": _document_schema()} for media in MEDIA_TYPES},
+}
 
 
 @router.post(
     "/price-books",
     response_model=PublishedPublic,
     status_code=201,
+    openapi_extra={"requestBody": PRICE_BOOK_BODY},
     responses={
         200: {"model": PublishedPublic, "description": "This version was already published"},
-        409: {"model": PublishRefused, "description": "Clashes with a version in force"},
-        413: {"description": "Document larger than 1 MiB"},
-        422: {"model": PublishRefused, "description": "Invalid: every problem listed"},
+        **errors(
+            409,
+            413,
+            415,
+            422,
+            r409="Clashes with a version already published (every problem in `errors`)",
+            r413="Document larger than 1 MiB",
+            r422="Invalid: every problem in `errors` (path and reason)",
+        ),
     },
 )
 async def publish_price_book(request: Request, caller: Finance) -> Any:
     """Publish a new version (YAML or JSON body); every worker prices with it from its time on."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media not in MEDIA_TYPES:  # none: YAML (JSON is YAML too)
+        raise HTTPException(415, f"send the price book as {' or '.join(MEDIA_TYPES)}")
     raw = await request.body()
     if len(raw) > MAX_DOCUMENT_BYTES:
-        return JSONResponse({"detail": "price book larger than 1 MiB"}, status_code=413)
+        raise HTTPException(413, "price book larger than 1 MiB")
     registry: PriceBookRegistry = request.app.state.registry
     try:
         published = await registry.publish(raw.decode("utf-8"), now=datetime.now(UTC))
     except UnicodeDecodeError:
-        return JSONResponse({"detail": "the body is not UTF-8 text"}, status_code=422)
+        raise HTTPException(422, "the body is not UTF-8 text") from None
     except PublishConflict as conflict:
-        return _refused(409, conflict)
+        raise _refused(409, conflict) from None
     except PriceBookInvalid as invalid:
-        return _refused(422, invalid)
+        raise _refused(422, invalid) from None
     metrics.PRICE_BOOKS_PUBLISHED.inc(int(published.created))
     body = PublishedPublic(
         version=published.book.version,

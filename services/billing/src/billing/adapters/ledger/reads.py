@@ -40,6 +40,7 @@ class StoredCharge:
     time_zone: str  # the zone that cut `period`
     cost_center: str | None  # the one the charge was made for
     batch_id: int | None
+    breakdown: str = "[]"  # JSON: the rating steps that made the amount, as rating sent them
 
 
 _CHARGE_COLUMNS = [rated_charges.c[name] for name in StoredCharge.__dataclass_fields__]

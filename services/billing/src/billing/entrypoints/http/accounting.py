@@ -6,20 +6,23 @@ import asyncio
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel
 
 from billing.domain.trial_balance import trial_balance
 from billing.entrypoints.http.deps import (
+    After,
     Books,
     Caller,
+    Limit,
     Settings,
     finance_only,
     page_limit,
-    valid_identifier,
     valid_period,
 )
 from billing.entrypoints.http.schemas import ChargePagePublic, ChargePublic, decimal_text
+from chargeback.web import errors
+from chargeback.web.params import OptionalCustomerQuery, OptionalPeriodQuery, PeriodQuery
 
 router = APIRouter(tags=["accounting"])
 
@@ -50,24 +53,24 @@ class JournalPagePublic(BaseModel):
     next_after: int | None
 
 
-@router.get("/v1/journal")
+@router.get("/v1/journal", responses=errors(400, 403))
 async def journal(
     caller: Caller,
     books: Books,
     settings: Settings,
-    period: Annotated[str | None, Query(max_length=32)] = None,
-    customer: Annotated[str | None, Query(max_length=256)] = None,
+    period: OptionalPeriodQuery = None,
+    customer: OptionalCustomerQuery = None,
     account: Annotated[str | None, Query(max_length=160)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = None,
+    after: After = 0,
 ) -> JournalPagePublic:
     """Journal entries (each with its balanced lines), oldest first, page by page."""
     finance_only(caller, "read the journal")
     size = page_limit(limit, settings)
     found = await asyncio.to_thread(
         books.journal,
-        period=str(valid_period(period)) if period else None,
-        customer=valid_identifier(customer, field="customer") if customer else None,
+        period=str(valid_period(period)) if period is not None else None,
+        customer=customer,
         account=account,
         after=after,
         limit=size,
@@ -87,14 +90,16 @@ async def journal(
     )
 
 
-@router.get("/v1/journal/{entry_id}/charges")
+@router.get(
+    "/v1/journal/{entry_id}/charges", responses=errors(403, 404, r404="No such journal entry")
+)
 async def charges_of_entry(
     caller: Caller,
     books: Books,
     settings: Settings,
-    entry_id: int,
-    limit: Annotated[int | None, Query(ge=1)] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    entry_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    limit: Limit = None,
+    after: After = 0,
 ) -> ChargePagePublic:
     """The rated charges (event ids) a usage entry posted."""
     finance_only(caller, "read the journal")
@@ -136,10 +141,8 @@ class TrialBalancePublic(BaseModel):
     totals: list[CurrencyTotalsPublic]
 
 
-@router.get("/v1/trial-balance")
-async def trial_balance_of(
-    caller: Caller, books: Books, period: Annotated[str, Query(max_length=32)]
-) -> TrialBalancePublic:
+@router.get("/v1/trial-balance", responses=errors(400, 403))
+async def trial_balance_of(caller: Caller, books: Books, period: PeriodQuery) -> TrialBalancePublic:
     """Every account's debits and credits posted for the period; debits = credits."""
     finance_only(caller, "read the trial balance")
     month = str(valid_period(period))

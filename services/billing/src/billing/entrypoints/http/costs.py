@@ -5,26 +5,30 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Path, Query
 from pydantic import BaseModel
 
 from billing.domain.costs import CostConfigError, cost_to_raw, parse_service_cost
 from billing.domain.recovery import totals
+from billing.entrypoints.http.bodies import COST_BODY
 from billing.entrypoints.http.deps import (
     Books,
     Caller,
     finance_only,
     scope_customer,
-    valid_identifier,
     valid_period,
 )
 from billing.entrypoints.http.schemas import decimal_text
 from billing.service_layer.costing import allocations, cost_recovery
+from chargeback.contracts.types import PERIOD_PATTERN
+from chargeback.web import errors
+from chargeback.web.params import PeriodQuery, ServiceQuery, identifier_rule
+from chargeback.web.schemas import check_body
 
 router = APIRouter(tags=["costs"])
 
 
-@router.get("/v1/costs")
+@router.get("/v1/costs", responses=errors(403))
 async def list_costs(caller: Caller, books: Books) -> list[dict[str, Any]]:
     """Every cost definition; period '*' applies to periods without their own."""
     finance_only(caller, "read costs")
@@ -32,19 +36,28 @@ async def list_costs(caller: Caller, books: Books) -> list[dict[str, Any]]:
     return [{"service": s, "period": p, **cost_to_raw(c)} for s, p, c in found]
 
 
-@router.put("/v1/costs/{service}")
+@router.put(
+    "/v1/costs/{service}",
+    responses=errors(400, 403),
+    openapi_extra={"requestBody": COST_BODY},
+)
 async def set_costs(
     caller: Caller,
     books: Books,
-    service: str,
+    service: Annotated[str, Path(**identifier_rule("The service"))],
     definition: Annotated[dict[str, Any], Body()],
     period: Annotated[
-        str, Query(max_length=32, description="YYYY-MM, or * for every period")
+        str,
+        Query(
+            max_length=7,
+            description="YYYY-MM, or * for every period",
+            json_schema_extra={"pattern": rf"^\*$|{PERIOD_PATTERN}"},
+        ),
     ] = "*",
 ) -> dict[str, Any]:
     """Set a service's costs (fixed per period, variable per unit, allocation rule)."""
     finance_only(caller, "set costs")
-    service = valid_identifier(service, field="service")
+    check_body(COST_BODY, definition)
     month = period if period == "*" else str(valid_period(period))
     try:
         cost = parse_service_cost(service, definition)
@@ -70,12 +83,9 @@ class AllocationPublic(BaseModel):
     shares: list[SharePublic]
 
 
-@router.get("/v1/allocation")
+@router.get("/v1/allocation", responses=errors(400, 403))
 async def allocation(
-    caller: Caller,
-    books: Books,
-    period: Annotated[str, Query(max_length=32)],
-    service: Annotated[str | None, Query(max_length=128)] = None,
+    caller: Caller, books: Books, period: PeriodQuery, service: ServiceQuery = None
 ) -> list[AllocationPublic]:
     """Each service's fixed cost spread over its consumers; a customer key sees its shares."""
     own = scope_customer(caller, None)
@@ -116,10 +126,8 @@ class RecoveryPublic(BaseModel):
     outcome: str  # over | under | exact
 
 
-@router.get("/v1/cost-recovery")
-async def recovery(
-    caller: Caller, books: Books, period: Annotated[str, Query(max_length=32)]
-) -> dict[str, Any]:
+@router.get("/v1/cost-recovery", responses=errors(400, 403))
+async def recovery(caller: Caller, books: Books, period: PeriodQuery) -> dict[str, Any]:
     """Income against fixed + variable cost for every service, and the totals per currency."""
     finance_only(caller, "read cost recovery")
     month = str(valid_period(period))

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from billing.adapters.ledger.customers import CustomerState, default_state
 from billing.domain.customer_settings import CustomerConfigError, parse_settings
 from billing.domain.customers import book_at, customer_at
+from billing.entrypoints.http.bodies import SETTINGS_BODY
 from billing.entrypoints.http.deps import (
     Caller,
     Ledger,
@@ -25,8 +26,10 @@ from billing.entrypoints.http.deps import (
     Registry,
     finance_only,
     may_read,
-    valid_identifier,
 )
+from chargeback.web import ApiError, FieldProblem, errors
+from chargeback.web.params import CustomerPath
+from chargeback.web.schemas import check_body
 from terms.domain import PriceBookCatalog
 from terms.domain.pricing import plain
 
@@ -83,7 +86,7 @@ def public(state: CustomerState, catalog: PriceBookCatalog, now: datetime) -> Cu
     )
 
 
-@router.get("")
+@router.get("", responses=errors(403))
 async def list_customers(
     caller: Caller, ledger: Ledger, registry: Registry, now: Now
 ) -> list[CustomerPublic]:
@@ -98,12 +101,11 @@ async def list_customers(
     return [public(states[i], catalog, moment) for i in sorted(states)]
 
 
-@router.get("/{customer}")
+@router.get("/{customer}", responses=errors(403, 404, r404="No settings and no terms"))
 async def one_customer(
-    caller: Caller, ledger: Ledger, registry: Registry, now: Now, customer: str
+    caller: Caller, ledger: Ledger, registry: Registry, now: Now, customer: CustomerPath
 ) -> CustomerPublic:
     may_read(caller, customer)
-    customer = valid_identifier(customer, field="customer")
     catalog = await registry.refresh()
     moment = now()
     states = await asyncio.to_thread(ledger.customer_states, [customer])
@@ -113,23 +115,24 @@ async def one_customer(
     return public(states.get(customer) or default_state(customer), catalog, moment)
 
 
-@router.put("/{customer}")
+@router.put("/{customer}", responses=errors(403), openapi_extra={"requestBody": SETTINGS_BODY})
 async def set_customer(
     caller: Caller,
     ledger: Ledger,
     registry: Registry,
     now: Now,
-    customer: str,
+    customer: CustomerPath,
     settings: Annotated[dict[str, Any], Body()],
 ) -> CustomerPublic:
     """Billing settings (kind, statement_type, grace_days, grace_hours); they win over the
     file from now on. Terms are refused: they change by publishing a price-book version."""
     finance_only(caller, "set customer settings")
-    customer = valid_identifier(customer, field="customer")
     try:
         parsed = parse_settings(customer, settings)
     except CustomerConfigError as exc:
-        raise HTTPException(422, str(exc)) from None
+        problem = FieldProblem(field=f"body.{exc.field}", reason=str(exc))
+        raise ApiError(422, str(exc), [problem]) from None
+    check_body(SETTINGS_BODY, settings)  # the types the schema states (a term is named above)
     await asyncio.to_thread(ledger.save_customers, [parsed], source="api")
     states = await asyncio.to_thread(ledger.customer_states, [customer])
     catalog = await registry.refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import TypeAdapter, ValidationError
 
 from billing.adapters.ledger import SqlBooks, SqlLedger
@@ -98,18 +98,36 @@ def valid_period(value: str) -> Period:
         raise HTTPException(400, str(exc)) from None
 
 
+# A page size a client may ask for; pages hold at most BILLING_MAX_PAGE_SIZE of them.
+MAX_LIMIT = 10_000
+Limit = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_LIMIT,
+        description="page size (default 100; at most the service's "
+        "BILLING_MAX_PAGE_SIZE, 1000 unless set, whatever is asked)",
+    ),
+]
+
+
+After = Annotated[
+    int, Query(ge=0, le=2**63 - 1, description="`next_after` of the previous page (0: first)")
+]
+
+
 def page_limit(limit: int | None, settings: BillingSettings, default: int = 100) -> int:
     if limit is None:
         return min(default, settings.max_page_size)
-    if limit > settings.max_page_size:
-        raise HTTPException(422, f"limit must be at most {settings.max_page_size}, got {limit}")
-    return limit
+    return min(limit, settings.max_page_size)
 
 
 __all__ = [
+    "After",
     "Books",
     "Caller",
     "Ledger",
+    "Limit",
     "Now",
     "Registry",
     "Settings",

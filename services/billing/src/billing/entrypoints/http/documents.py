@@ -6,17 +6,19 @@ import asyncio
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from billing.adapters.ledger.credit_notes import UnknownDocumentError
 from billing.adapters.ledger.documents import StoredDocument
 from billing.domain.credit_notes import CreditNoteError, CreditRequest
-from billing.domain.invoices import DOCUMENT_TYPES, build_document
+from billing.domain.invoices import DocumentType, build_document
 from billing.entrypoints.http.deps import (
+    After,
     Books,
     Caller,
     Ledger,
+    Limit,
     Registry,
     Settings,
     finance_only,
@@ -29,32 +31,32 @@ from billing.entrypoints.http.deps import (
 from billing.entrypoints.http.schemas import DocumentPagePublic, DocumentPublic
 from billing.service_layer.statements import DocumentView, period_customer
 from chargeback.contracts.types import ExactDecimal, Identifier
+from chargeback.web import errors
+from chargeback.web.params import OptionalCustomerQuery, OptionalPeriodQuery
 from terms.domain import Period, PriceBookCatalog
 
 router = APIRouter(tags=["documents"])
 
 
-@router.get("/v1/documents")
+@router.get("/v1/documents", responses=errors(400, 403))
 async def list_documents(
     caller: Caller,
     ledger: Ledger,
     books: Books,
     registry: Registry,
     settings: Settings,
-    customer: Annotated[str | None, Query(max_length=256)] = None,
-    period: Annotated[str | None, Query(max_length=32)] = None,
+    customer: OptionalCustomerQuery = None,
+    period: OptionalPeriodQuery = None,
     status: Literal["draft", "finalized"] | None = None,
-    type: Annotated[str | None, Query(max_length=32, description="document type")] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    type: Annotated[DocumentType | None, Query(description="document type")] = None,
+    limit: Limit = None,
+    after: After = 0,
 ) -> DocumentPagePublic:
     """Documents by customer, period, status and type; drafts come on the first page."""
     customer = scope_customer(caller, customer)
     if customer is not None:
         customer = valid_identifier(customer, field="customer")
     month = str(valid_period(period)) if period is not None else None
-    if type is not None and type not in DOCUMENT_TYPES:
-        raise HTTPException(422, f"type must be one of {', '.join(DOCUMENT_TYPES)}, got {type!r}")
     size = page_limit(limit, settings)
     catalog = await registry.refresh()
     views: list[DocumentView] = []
@@ -118,15 +120,19 @@ def _drafts(
     return views
 
 
-@router.get("/v1/documents/{number}")
+@router.get("/v1/documents/{number}", responses=errors(403, 404, r404="No such document"))
 async def one_document(
-    caller: Caller, ledger: Ledger, books: Books, registry: Registry, number: str
+    caller: Caller,
+    ledger: Ledger,
+    books: Books,
+    registry: Registry,
+    number: Annotated[str, Path(max_length=32, description="e.g. INV-000042")],
 ) -> DocumentPublic:
     """A finalized document with its frozen lines, by number (e.g. INV-000042)."""
     scope_customer(caller, None)  # emitters: 403 before any lookup
-    stored = await asyncio.to_thread(books.document, number[:32])
+    stored = await asyncio.to_thread(books.document, number)
     if stored is None:
-        raise HTTPException(404, f"no document numbered {number[:32]!r}")
+        raise HTTPException(404, f"no document numbered {number!r}")
     may_read(caller, stored.document.customer)
     catalog = await registry.refresh()
     (view,) = await asyncio.to_thread(_stored_views, ledger, catalog, [stored])
@@ -145,7 +151,17 @@ class CreditNoteCreate(BaseModel):
     lines: Annotated[list[CreditLineCreate], Field(min_length=1, max_length=100)]
 
 
-@router.post("/v1/credit-notes", status_code=201)
+@router.post(
+    "/v1/credit-notes",
+    status_code=201,
+    responses=errors(
+        403,
+        404,
+        409,
+        r404="No finalized document with that number",
+        r409="Not a creditable invoice, or more than its lines hold",
+    ),
+)
 async def create_credit_note(
     caller: Caller, ledger: Ledger, books: Books, registry: Registry, body: CreditNoteCreate
 ) -> DocumentPublic:

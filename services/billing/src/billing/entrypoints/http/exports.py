@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from billing.adapters.ledger import SqlLedger
@@ -16,7 +16,6 @@ from billing.entrypoints.http.deps import (
     Registry,
     Settings,
     scope_customer,
-    valid_identifier,
     valid_period,
 )
 from billing.service_layer.export_formats import (
@@ -26,6 +25,8 @@ from billing.service_layer.export_formats import (
     ledger_rows,
 )
 from billing.service_layer.exports import ExportScope, focus_rows
+from chargeback.web import errors
+from chargeback.web.params import OptionalCustomerQuery, PeriodQuery
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
 MEDIA = {"csv": "text/csv", "focus": "text/csv", "json": "application/json"}
@@ -43,23 +44,34 @@ def _stream(ledger: SqlLedger, scope: ExportScope, fmt: str) -> Iterator[str]:
             yield from json_chunks(ledger_rows(rows, str(scope.period)))
 
 
-@router.get("/{fmt}")
+EXPORTED = {
+    "description": "Rows of the period: CSV (csv, focus) or a JSON array (json)",
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+    },
+}
+
+
+@router.get(
+    "/{fmt}",
+    response_class=StreamingResponse,
+    responses={200: EXPORTED, **errors(400, 403)},
+)
 async def export(
     caller: Caller,
     ledger: Ledger,
     registry: Registry,
     settings: Settings,
     fmt: Literal["csv", "json", "focus"],
-    period: Annotated[str, Query(max_length=32)],
-    customer: Annotated[str | None, Query(max_length=256)] = None,
+    period: PeriodQuery,
+    customer: OptionalCustomerQuery = None,
 ) -> StreamingResponse:
     """Every document of the period (one customer's, or all for finance), row by row.
 
     Everything is checked before the first row is sent (a bad period is a 400, never a
     stream cut off half-way)."""
     customer = scope_customer(caller, customer)
-    if customer is not None:
-        customer = valid_identifier(customer, field="customer")
     month = valid_period(period)
     catalog = await registry.refresh()
     scope = ExportScope(month, customer, settings.provider_name, catalog)

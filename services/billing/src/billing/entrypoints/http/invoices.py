@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
 
 from billing.entrypoints.http.deps import (
+    After,
     Books,
     Caller,
     Ledger,
+    Limit,
     Registry,
     Settings,
     finance_only,
@@ -28,22 +29,32 @@ from billing.service_layer.statements import (
     period_customer,
 )
 from chargeback.money import MINOR_UNITS
+from chargeback.web import errors
+from chargeback.web.params import (
+    CurrencyQuery,
+    CustomerPath,
+    CustomerQuery,
+    MeterQuery,
+    PeriodPath,
+    PeriodQuery,
+    ServiceQuery,
+)
 
 DEFAULT_PAGE_SIZE = 100
 
 router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
 
 
-@router.get("")
+@router.get("", responses=errors(400, 403, 409, r409="Charges in several currencies: name one"))
 async def current_invoice(
     caller: Caller,
     ledger: Ledger,
     books: Books,
     registry: Registry,
     settings: Settings,
-    customer: Annotated[str, Query(max_length=256)],
-    period: Annotated[str, Query(max_length=32, description="YYYY-MM in the customer's zone")],
-    currency: Annotated[str | None, Query(max_length=3)] = None,
+    customer: CustomerQuery,
+    period: PeriodQuery,
+    currency: CurrencyQuery = None,
 ) -> DocumentPublic:
     """The customer's document of the period: frozen once finalized, else the live draft."""
     may_read(caller, customer)
@@ -68,15 +79,18 @@ async def current_invoice(
     return DocumentPublic.of(view)
 
 
-@router.post("/{customer}/{period}/finalize")
+@router.post(
+    "/{customer}/{period}/finalize",
+    responses=errors(400, 403, 409, r409="The period has not ended yet"),
+)
 async def finalize_period(
     caller: Caller,
     ledger: Ledger,
     books: Books,
     registry: Registry,
     settings: Settings,
-    customer: str,
-    period: str,
+    customer: CustomerPath,
+    period: PeriodPath,
 ) -> list[DocumentPublic]:
     """Finalize the period (and any open one before it): numbered, frozen, posted."""
     finance_only(caller, "finalize periods")
@@ -107,17 +121,17 @@ async def finalize_period(
     return [DocumentPublic.of(view) for view in views]
 
 
-@router.get("/{customer}/{period}/charges")
+@router.get("/{customer}/{period}/charges", responses=errors(400, 403))
 async def charges_behind_invoice(
     caller: Caller,
     ledger: Ledger,
     settings: Settings,
-    customer: str,
-    period: str,
-    service: str | None = None,
-    meter: str | None = None,
-    limit: Annotated[int | None, Query(ge=1, description="page size (default 100)")] = None,
-    after: Annotated[int, Query(ge=0, description="next_after of the previous page")] = 0,
+    customer: CustomerPath,
+    period: PeriodPath,
+    service: ServiceQuery = None,
+    meter: MeterQuery = None,
+    limit: Limit = None,
+    after: After = 0,
 ) -> ChargePagePublic:
     """The charges (event ids, exact amounts) billed on a document or one of its lines."""
     may_read(caller, customer)

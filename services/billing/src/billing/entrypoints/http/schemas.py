@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -99,8 +100,17 @@ class DocumentPagePublic(BaseModel):
     next_after: int | None  # pass as `after` for more finalized documents
 
 
+class RuleEffectPublic(BaseModel):
+    """One step of a charge's price: which rule, and what it did to the amount."""
+
+    rule: str
+    detail: str = ""
+    amount_delta: str
+
+
 class ChargePublic(BaseModel):
-    """One rated charge behind an invoice line, at full precision."""
+    """One rated charge behind an invoice line, at full precision, with the steps that made
+    its amount (a charge inside a package block already paid is 0, and says so)."""
 
     event_source: str
     event_id: str
@@ -119,6 +129,7 @@ class ChargePublic(BaseModel):
     billed_period: str
     time_zone: str  # the zone that cut its period
     cost_center: str | None  # the one it was made for
+    breakdown: list[RuleEffectPublic]
 
     @classmethod
     def of(cls, charge: StoredCharge) -> ChargePublic:
@@ -140,6 +151,7 @@ class ChargePublic(BaseModel):
             billed_period=charge.billed_period,
             time_zone=charge.time_zone,
             cost_center=charge.cost_center,
+            breakdown=[RuleEffectPublic(**step) for step in json.loads(charge.breakdown)],
         )
 
 

@@ -51,6 +51,12 @@ function todayIndex(spend) {
   return spend.daily.findIndex((d) => d.date === today);
 }
 
+/** Whether the trend chart draws the forecast (there is one, and days left to draw it on). */
+export function drawsForecast(spend) {
+  const today = Math.max(todayIndex(spend), spend.daily.reduce((last, d, i) => (d.charges > 0 ? i : last), -1));
+  return spend.forecast.amount !== null && today >= 0 && today < spend.daily.length - 1;
+}
+
 /** Cumulative spend over the period's days, the run-rate forecast to its end, daily bars. */
 export function trendChart(spend) {
   // About as wide as it is drawn on a laptop screen, so its text keeps its size.
@@ -82,15 +88,23 @@ export function trendChart(spend) {
       s("circle", { cx: x(today), cy: y(cumulative[today]), r: 4, class: "trend-dot" },
         s("title", { text: `${days[today].date}: ${spend.currency} ${days[today].cumulative} so far` })));
   }
-  if (forecast !== null && today >= 0 && today < n - 1) {
+  if (drawsForecast(spend)) {
     svg.append(s("path", { d: `M${x(today)},${y(cumulative[today])} L${x(n - 1)},${y(forecast)}`, class: "forecast-line" }),
       s("circle", { cx: x(n - 1), cy: y(forecast), r: 4, class: "forecast-dot" }),
       s("text", { x: x(n - 1) + 10, y: y(forecast) - 8, class: "forecast-label" }, "Forecast"),
       s("text", { x: x(n - 1) + 10, y: y(forecast) + 8, class: "forecast-value" },
         `${spend.currency} ${spend.forecast.amount}`));
   }
-  const base = M.t + TOP + GAP + DAILY, dailyMax = Math.max(0, ...days.map((d) => scalar(d.amount))) || 1;
-  svg.append(s("text", { x: M.l - 8, y: base - DAILY + 6, class: "axis", "text-anchor": "end" }, "per day"));
+  const base = M.t + TOP + GAP + DAILY;
+  const dailyMax = niceMax(Math.max(0, ...days.map((d) => scalar(d.amount))));
+  for (const value of [dailyMax / 2, dailyMax]) { // the per-day bars' own scale
+    const at = base - (value / dailyMax) * DAILY;
+    svg.append(s("line", { x1: M.l, x2: W - M.r, y1: at, y2: at, class: "grid daily-grid" }),
+      s("text", { x: M.l - 8, y: at, class: "axis daily-axis", "text-anchor": "end", "dominant-baseline": "central" },
+        axisLabel(value)));
+  }
+  svg.append(s("text", { x: W - M.r + 10, y: base - DAILY / 2, class: "axis", "dominant-baseline": "central" },
+    `${spend.currency} per day`));
   days.forEach((d, i) => {
     const height = (scalar(d.amount) / dailyMax) * DAILY;
     svg.append(s("rect", { x: x(i) - step * 0.32, y: base - height, width: step * 0.64, height,
@@ -104,11 +118,16 @@ export function trendChart(spend) {
   return svg;
 }
 
-/** Actual and forecast against the amount, thresholds marked. status: ok | risk | over. */
-export function budgetBar({ amount, spent, forecast, thresholds, status }) {
-  const W = 900, L = 4, R = 40, H = 62, Y = 28, BAR = 16;
-  const total = scalar(amount), scale = Math.max(total, scalar(spent), forecast === null ? 0 : scalar(forecast)) * 1.04 || 1;
-  const x = (v) => L + (v / scale) * (W - L - R);
+/** Actual and forecast against the amount, thresholds marked. status: ok | risk | over.
+ * The scale stops a little past the amount (and the highest threshold): spend far over it
+ * runs off the end with its figure there, so the thresholds keep their places. */
+export function budgetBar({ amount, spent, forecast, thresholds, status, overLabel }) {
+  const W = 900, L = 4, R = 150, H = 62, Y = 28, BAR = 16;
+  const total = scalar(amount), highest = Math.max(100, ...thresholds.map(scalar));
+  const wanted = Math.max(total, scalar(spent), forecast === null ? 0 : scalar(forecast));
+  const cap = total * (highest / 100) * 1.25;
+  const scale = (total > 0 ? Math.min(wanted, cap) : wanted) * 1.04 || 1;
+  const x = (v) => L + (Math.min(v, scale) / scale) * (W - L - R);
   const svg = s("svg", { class: "chart budget-bar", viewBox: `0 0 ${W} ${H}`, role: "img",
     "aria-label": `spent ${spent} of ${amount}` });
   svg.append(s("rect", { x: L, y: Y, width: x(total) - L, height: BAR, rx: 3, class: "budget-track" }));
@@ -125,6 +144,11 @@ export function budgetBar({ amount, spent, forecast, thresholds, status }) {
   }
   if (!thresholds.some((t) => scalar(t) === 100)) {
     svg.append(s("line", { x1: x(total), x2: x(total), y1: Y - 6, y2: Y + BAR + 6, class: "threshold full" }));
+  }
+  if (wanted > scale) { // off the scale: an arrow at the end, and how far over
+    const end = W - R;
+    svg.append(s("path", { d: `M${end + 2},${Y - 2} l10,${BAR / 2 + 2} l-10,${BAR / 2 + 2} Z`, class: "budget-overflow" }),
+      s("text", { x: end + 18, y: Y + BAR / 2, class: "overflow-label", "dominant-baseline": "central" }, overLabel || ""));
   }
   return svg;
 }

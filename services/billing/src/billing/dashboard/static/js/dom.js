@@ -50,6 +50,19 @@ export function notice(kind, title, detail) {
     detail ? h("p", { text: detail }) : null);
 }
 
+/** What is being loaded, as a progress bar that moves step by step (`advance(text)`),
+ * over the outline of the view to come. */
+export function loading(steps, first) {
+  const bar = h("progress", { max: String(steps), value: "0" });
+  const label = h("span", { class: "loading-step", text: first });
+  const node = h("div", { class: "loading", role: "status", "aria-live": "polite" },
+    h("div", { class: "loading-head" }, label, bar),
+    h("div", { class: "skeleton" }, [1, 2, 3, 4].map(() => h("div", { class: "skeleton-box" }))),
+    h("div", { class: "skeleton skeleton-wide" }));
+  let done = 0;
+  return { node, advance(text) { done += 1; bar.value = done; label.textContent = text; } };
+}
+
 /** A card with a heading. */
 export function card(title, ...children) {
   return h("section", { class: "card" }, title ? h("h2", { text: title }) : null, children);

@@ -39,8 +39,19 @@ export function moneyRounded(amount, currency, places = 2) {
 
 export function quantity(text) { return group(String(text)); }
 
+/** "18,610.97 %": rounded half up, grouped like amounts. */
 export function percent(text, places = 1) {
-  return text === null || text === undefined ? "—" : `${roundDecimal(text, places)} %`;
+  return text === null || text === undefined ? "—" : `${group(roundDecimal(text, places))} %`;
+}
+
+/** An exact amount as the ledger holds it, without trailing zeros ("0.0000000" → "0"). */
+export function exact(text) {
+  const m = DECIMAL.exec(String(text));
+  if (!m) return String(text);
+  const [, sign, whole, frac = ""] = m;
+  const kept = frac.replace(/0+$/, "");
+  const out = group(whole) + (kept ? `.${kept}` : "");
+  return (sign && /[1-9]/.test(whole + kept) ? "-" : "") + out;
 }
 
 /** A number for drawing only (geometry), never for showing or adding money. */
@@ -55,10 +66,13 @@ export function periodName(period) {
   return PERIOD_NAME.format(new Date(Date.UTC(year, month - 1, 1)));
 }
 
+/** "2 Dec 2026, 14:05:09 UTC": always with the zone it is shown in (the browser's when
+ * none is given), so a time is never read in the wrong one. */
 export function dateTime(iso, timeZone) {
   if (!iso) return "—";
   return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium", timeStyle: "medium", timeZone: timeZone || undefined,
+    day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+    second: "2-digit", timeZoneName: "short", timeZone: timeZone || undefined,
   }).format(new Date(iso));
 }
 

@@ -1,7 +1,7 @@
 // The page: sign-in, filters, routing between views, the live alert feed, refresh.
 
 import { ApiError, getJson, session } from "./api.js";
-import { fill, h, notice } from "./dom.js";
+import { fill, loading, notice } from "./dom.js";
 import { currentPeriod, dateTime } from "./format.js";
 import { AlertFeed, showFeed } from "./live.js";
 import { choicesFor, chosenFilters, showFilters } from "./filters.js";
@@ -14,13 +14,13 @@ import * as plans from "./views/plans.js";
 import * as spend from "./views/spend.js";
 
 const VIEWS = {
-  spend: { build: spend.build, tab: "spend" },
-  budgets: { build: budgets.build, tab: "budgets" },
-  plans: { build: plans.build, tab: "plans" },
-  alerts: { build: alerts.build, tab: "alerts" },
-  invoices: { build: invoices.build, tab: "invoices" },
-  invoice: { build: buildInvoice, tab: "invoices" },
-  charges: { build: buildCharges, tab: "invoices" },
+  spend: { build: spend.build, tab: "spend", title: "the period's spend" },
+  budgets: { build: budgets.build, tab: "budgets", title: "budgets and their status" },
+  plans: { build: plans.build, tab: "plans", title: "budget plans" },
+  alerts: { build: alerts.build, tab: "alerts", title: "alerts" },
+  invoices: { build: invoices.build, tab: "invoices", title: "documents" },
+  invoice: { build: buildInvoice, tab: "invoices", title: "the document" },
+  charges: { build: buildCharges, tab: "invoices", title: "the charges" },
 };
 
 const RETRY_MS = 10000;
@@ -137,10 +137,12 @@ async function render(quiet) {
   const filters = filtersOf(params);
   const spec = VIEWS[view];
   markTabs(spec.tab, filters);
-  if (!quiet) fill($("view"), h("p", { class: "loading", text: "Loading…" }));
+  const progress = loading(2, `Reading ${filters.period}'s customers, cost centers and services…`);
+  if (!quiet) fill($("view"), progress.node);
   try {
     const choices = await choicesFor(filters.period);
     showFilters(filters, choices, state.me.role);
+    progress.advance(`Reading ${spec.title || "the view"}…`);
     const built = await spec.build({ params, filters, choices, me: state.me, feed: state.feed });
     if (ticket !== state.rendering) { built.cleanup?.(); return; } // a newer route won
     stopCurrent();

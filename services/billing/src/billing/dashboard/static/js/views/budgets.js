@@ -3,7 +3,7 @@
 import { getJson } from "../api.js";
 import { budgetBar } from "../charts.js";
 import { card, h, notice } from "../dom.js";
-import { dateTime, moneyRounded, percent, scalar } from "../format.js";
+import { dateTime, moneyRounded, percent, periodName, scalar } from "../format.js";
 
 const STATUS = { ok: "On track", risk: "At risk", over: "Over budget" };
 
@@ -13,6 +13,15 @@ export function statusOf(budget, status) {
   if (scalar(budget.percent) >= 80) return "risk";
   if (status && status.forecast_percent !== null && scalar(status.forecast_percent) >= 100) return "risk";
   return "ok";
+}
+
+/** The budget's own period that holds the month chosen in the filters. */
+export function periodOf(budget, month) {
+  const [year, m] = month.split("-");
+  if (budget.period_kind === "monthly") return month;
+  if (budget.period_kind === "quarterly") return `${year}-Q${Math.floor((Number(m) - 1) / 3) + 1}`;
+  if (budget.period_kind === "annual") return year;
+  return budget.period; // a custom budget has one period
 }
 
 function matches(budget, filters) {
@@ -25,21 +34,23 @@ function scopeChips(budget) {
   return chips.length ? chips : [h("span", { class: "chip", text: "everything" })];
 }
 
-function budgetCard(budget, status) {
+function budgetCard(listed, status) {
+  const budget = status ? { ...listed, ...status } : listed; // the figures of the chosen period
   const state = statusOf(budget, status), cur = budget.currency;
   const forecast = status ? status.forecast : null;
   const forecastText = forecast !== null
     ? `Forecast ${moneyRounded(forecast, cur)} · ${percent(status.forecast_percent)}`
     : status ? `Forecast from ${dateTime(status.forecast_available_from, status.time_zone)}` : "Forecast unavailable";
   const crossed = budget.thresholds_crossed.length
-    ? `Crossed ${budget.thresholds_crossed.map((t) => `${t} %`).join(", ")}` : "No threshold crossed";
+    ? `Crossed ${budget.thresholds_crossed.map((t) => percent(t, 0)).join(", ")}` : "No threshold crossed";
   return h("article", { class: `budget status-${state}`, dataset: { budgetId: budget.id } },
     h("header", { class: "budget-head" },
       h("div", {}, h("h3", { text: budget.id }), h("div", { class: "chips" }, scopeChips(budget))),
       h("div", { class: "budget-meta" },
         h("span", { class: "period", text: `${budget.period_kind} · ${budget.period}` }),
         h("span", { class: `pill pill-${state}`, text: STATUS[state] }))),
-    budgetBar({ amount: budget.amount, spent: budget.spent, forecast, thresholds: budget.thresholds, status: state }),
+    budgetBar({ amount: budget.amount, spent: budget.spent, forecast, thresholds: budget.thresholds, status: state,
+      overLabel: percent(budget.percent, 0) }),
     h("div", { class: "budget-figures" },
       h("span", { class: "spent" },
         h("strong", { text: moneyRounded(budget.spent, cur) }), ` of ${moneyRounded(budget.amount, cur)} · ${percent(budget.percent)}`),
@@ -50,11 +61,14 @@ function budgetCard(budget, status) {
 export async function build(ctx) {
   const body = await getJson("/v1/budget-monitor/budgets");
   const shown = body.budgets.filter((b) => matches(b, ctx.filters));
+  const month = ctx.filters.period;
   const statuses = await Promise.all(shown.map((b) =>
-    getJson(`/v1/budget-monitor/budgets/${encodeURIComponent(b.id)}/status`).catch(() => null)));
+    getJson(`/v1/budget-monitor/budgets/${encodeURIComponent(b.id)}/status`, { period: periodOf(b, month) })
+      .catch(() => null)));
   const header = h("div", { class: "view-header" },
     h("div", {}, h("h1", { text: "Budgets" }),
-      h("p", { class: "subtitle", text: "Each budget in its current period: spend so far and run-rate forecast against the amount." })),
+      h("p", { class: "subtitle", text: `Each budget in its period that holds ${periodName(month)}: `
+        + "spend so far and run-rate forecast against the amount." })),
     h("ul", { class: "legend" },
       h("li", { class: "legend-actual", text: "Actual" }),
       h("li", { class: "legend-forecast", text: "Forecast" }),

@@ -2,7 +2,7 @@
 
 import { getJson } from "../api.js";
 import { h, notice, table, tableRow } from "../dom.js";
-import { dateTime, money, periodName, quantity } from "../format.js";
+import { dateTime, exact, money, periodName, quantity } from "../format.js";
 import { href } from "../router.js";
 import { documentName } from "./invoices.js";
 
@@ -66,6 +66,14 @@ export async function buildInvoice(ctx) {
   };
 }
 
+/** The steps that made a charge's amount (a package block already paid is one, at 0). */
+function breakdown(charge) {
+  if (!charge.breakdown || !charge.breakdown.length) return "—";
+  return h("ul", { class: "steps" }, charge.breakdown.map((step) =>
+    h("li", {}, h("span", { class: "rule", text: step.rule }),
+      step.detail ? ` ${step.detail}` : "", h("span", { class: "delta mono", text: ` ${exact(step.amount_delta)}` }))));
+}
+
 export async function buildCharges(ctx) {
   const [customer, period] = required(ctx.params, "customer", "period");
   const service = ctx.params.get("service"), meter = ctx.params.get("meter");
@@ -74,10 +82,11 @@ export async function buildCharges(ctx) {
   const columns = [
     { label: "Event id", cell: (c) => c.event_id, class: "mono event-id" },
     { label: "Source", cell: (c) => c.event_source, class: "mono" },
-    { label: "Event time", cell: (c) => dateTime(c.event_time) },
+    { label: "Event time", cell: (c) => dateTime(c.event_time, c.time_zone) },
     { label: "Quantity", num: true, cell: (c) => `${quantity(c.quantity)} ${c.unit}` },
-    { label: "Unit price", num: true, cell: (c) => c.unit_price },
-    { label: "Amount", num: true, cell: (c) => `${c.currency} ${c.amount}` },
+    { label: "Unit price", num: true, cell: (c) => exact(c.unit_price) },
+    { label: "Amount", num: true, cell: (c) => `${c.currency} ${exact(c.amount)}` },
+    { label: "How it was priced", cell: (c) => breakdown(c), class: "breakdown" },
     { label: "Price book", cell: (c) => c.price_book_version },
   ];
   const grid = table(columns, first.charges, { id: "charges" });

@@ -1,7 +1,7 @@
 // Overview: the period at a glance — total, forecast, by customer, by service, by day.
 
 import { getJson } from "../api.js";
-import { barChart, trendChart } from "../charts.js";
+import { barChart, drawsForecast, trendChart } from "../charts.js";
 import { card, h, notice } from "../dom.js";
 import { dateTime, money, percent, periodName, quantity } from "../format.js";
 import { href } from "../router.js";
@@ -38,7 +38,7 @@ export async function build(ctx) {
     h("div", {},
       h("h1", { text: `Spend in ${periodName(spend.period)}` }),
       h("p", { class: "subtitle", text: scopeText(filters, ctx.choices) })),
-    h("p", { class: "as-of", text: `Rated usage as of ${dateTime(spend.as_of, spend.time_zone)} (${spend.time_zone})` }));
+    h("p", { class: "as-of", text: `Rated usage as of ${dateTime(spend.as_of, spend.time_zone)}` }));
   const others = spend.currencies.filter((c) => c !== cur);
   const currencyNote = others.length ? h("p", { class: "note" }, "Also charged in: ",
     others.map((c) => h("a", { href: href("spend", { ...filters, currency: c }), text: c }))) : null;
@@ -49,7 +49,7 @@ export async function build(ctx) {
     kpi("customers", "Customers charged", String(spend.by_customer.length),
       spend.by_customer[0] ? `largest: ${spend.by_customer[0].name}` : "none yet"),
     kpi("elapsed", "Period elapsed", percent(spend.forecast.elapsed_percent, 0),
-      `${spend.daily.length} days, ${spend.time_zone}`));
+      `${spend.daily.length} days (${spend.time_zone} month)`));
   if (spend.charges === 0) {
     return { node: h("div", {}, header, kpis, currencyNote,
       notice("empty", `No rated usage in ${periodName(spend.period)} for these filters.`,
@@ -65,14 +65,16 @@ export async function build(ctx) {
   }));
   const legend = h("ul", { class: "legend" },
     h("li", { class: "legend-actual", text: "Cumulative spend" }),
-    h("li", { class: "legend-forecast", text: "Run-rate forecast" }),
+    drawsForecast(spend) ? h("li", { class: "legend-forecast", text: "Run-rate forecast" }) : null,
     h("li", { class: "legend-daily", text: "Spend per day" }));
+  const days = h("p", { class: "hint days-note", text: "Each charge counts on its day in the time zone that cut "
+    + "its billing period (its customer's), as its invoice does; the per-day bars have their own scale." });
   return {
     node: h("div", {}, header, kpis, currencyNote,
       h("div", { class: "grid-2" },
         card("Spend by customer", barChart(byCustomer, "Spend by customer"), h("p", { class: "hint", text: "Click a bar to filter." })),
         card("Spend by service", barChart(byService, "Spend by service"))),
-      card("Daily trend and forecast", legend, trendChart(spend))),
+      card("Daily trend and forecast", legend, trendChart(spend), days)),
     refreshEvery: 15000,
   };
 }

@@ -1,12 +1,13 @@
-"""The HTTP edge every service shares: API-key auth, health, readiness, metrics."""
+"""Who calls: the API key from `Authorization: Bearer …`, its role, and counted refusals."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from fastapi import Depends, FastAPI, HTTPException, Request
+from prometheus_client import Counter
 
 from chargeback.auth import ApiKey, KeyStore
 from chargeback.metrics import preset
@@ -18,8 +19,6 @@ AUTH_REFUSALS = Counter(
 )
 AUTH_REFUSAL_REASONS = ("missing_key", "invalid_key", "forbidden")
 preset(AUTH_REFUSALS, AUTH_REFUSAL_REASONS)
-
-ReadinessCheck = Callable[[], Awaitable[bool]]
 
 
 def _bearer(request: Request) -> str:
@@ -59,6 +58,28 @@ def authenticate_stream(request: Request, access_token: str | None) -> tuple[Api
 Caller = Annotated[ApiKey, Depends(authenticate)]
 
 
+@dataclass(frozen=True)
+class StreamCaller:
+    key: ApiKey
+    plain: str  # to pass on to the service a feed is relayed from
+
+
+def stream_reader(*roles: str) -> Callable[[Request], StreamCaller]:
+    """A dependency for server-sent-event feeds: the key from the header or from
+    `?access_token=` (documented as a second security scheme), of one of these roles."""
+
+    def check(request: Request) -> StreamCaller:
+        token = request.query_params.get("access_token", "")[:512] or None
+        key, plain = authenticate_stream(request, token)
+        if key.role not in roles:
+            raise forbid(f"role {key.role!r} may not do this; needs {' or '.join(roles)}")
+        return StreamCaller(key, plain)
+
+    check.refuses_roles = True  # type: ignore[attr-defined]
+    check.reads_access_token = True  # type: ignore[attr-defined]
+    return check
+
+
 def forbid(reason: str) -> HTTPException:
     """A 403 that is counted; the caller raises it before doing anything."""
     AUTH_REFUSALS.labels("forbidden").inc()
@@ -66,34 +87,16 @@ def forbid(reason: str) -> HTTPException:
 
 
 def require_role(*roles: str) -> Callable[[ApiKey], ApiKey]:
+    """A dependency that lets only these roles through (403 otherwise); the OpenAPI of a
+    route that uses it documents the 403 by itself (see `chargeback.web.openapi`)."""
+
     def check(caller: Caller) -> ApiKey:
         if caller.role not in roles:
             raise forbid(f"role {caller.role!r} may not do this; needs {' or '.join(roles)}")
         return caller
 
+    check.refuses_roles = True  # type: ignore[attr-defined]
     return check
-
-
-def operations_router(ready: ReadinessCheck | None = None) -> APIRouter:
-    """`/healthz` (the process answers), `/readyz` (its parts answer), `/metrics`."""
-    router = APIRouter(tags=["operations"])
-
-    @router.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @router.get("/readyz")
-    async def readyz(response: Response) -> dict[str, str]:
-        ok = ready is None or await ready()
-        if not ok:
-            response.status_code = 503
-        return {"status": "ready" if ok else "not ready"}
-
-    @router.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-    return router
 
 
 def attach_keys(app: FastAPI, keys: KeyStore) -> None:
