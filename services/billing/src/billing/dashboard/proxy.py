@@ -68,7 +68,9 @@ def passed_on(answer: httpx.Response, body: bytes) -> Response:
     return Response(body, status_code=answer.status_code, media_type=kind)
 
 
-async def _get(request: Request, path: str, params: dict[str, str | int | None]) -> Response:
+async def get_from_monitor(
+    request: Request, path: str, params: dict[str, str | int | None]
+) -> Response:
     settings = monitor_settings(request)
     query = {k: v for k, v in params.items() if v is not None}
     headers = {"Authorization": request.headers["authorization"]}
@@ -85,7 +87,7 @@ async def _get(request: Request, path: str, params: dict[str, str | int | None])
 @router.get("/budgets", responses=PASSED_ON)
 async def budgets(request: Request, _: Caller, period: PeriodQuery = None) -> Response:
     """The monitor's `GET /v1/budgets`: budgets with their spend in the current period."""
-    return await _get(request, "/v1/budgets", {"period": period})
+    return await get_from_monitor(request, "/v1/budgets", {"period": period})
 
 
 @router.get("/budgets/{budget_id}/status", responses=PASSED_ON)
@@ -93,7 +95,9 @@ async def budget_status(
     request: Request, _: Caller, budget_id: BudgetId, period: PeriodQuery = None
 ) -> Response:
     """The monitor's budget status: spent, forecast, thresholds crossed."""
-    return await _get(request, f"/v1/budgets/{quote(budget_id)}/status", {"period": period})
+    return await get_from_monitor(
+        request, f"/v1/budgets/{quote(budget_id)}/status", {"period": period}
+    )
 
 
 @router.get("/alerts", responses=PASSED_ON)
@@ -104,4 +108,4 @@ async def alerts(
     budget_id: Annotated[str | None, Query(max_length=128)] = None,
 ) -> Response:
     """The monitor's raised alerts, newest first."""
-    return await _get(request, "/v1/alerts", {"limit": limit, "budget_id": budget_id})
+    return await get_from_monitor(request, "/v1/alerts", {"limit": limit, "budget_id": budget_id})

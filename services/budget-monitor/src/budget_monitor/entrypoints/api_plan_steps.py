@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from budget_monitor.domain.plans import Action
+from budget_monitor.entrypoints.api_plans import PlanId
 from budget_monitor.entrypoints.deps import PartsDep, Reader
 from budget_monitor.entrypoints.plan_inputs import StepIn
 from budget_monitor.entrypoints.plan_report_schemas import (
@@ -30,8 +31,12 @@ from budget_monitor.entrypoints.plan_views import (
 )
 from budget_monitor.service_layer.plan_reports import variance_of
 from budget_monitor.service_layer.plan_steps import take
+from chargeback.web import errors
+from chargeback.web.params import period_rule
 
 router = APIRouter(prefix="/v1/budget-plans", tags=["budget plans"])
+STEP_ERRORS = errors(404, 409, r404="No such plan", r409="The plan's state forbids this step")
+Through = Annotated[str | None, Query(**period_rule("Through this month of the plan's year"))]
 
 
 async def _step(
@@ -45,25 +50,25 @@ async def _step(
     return await public(plan, found)
 
 
-@router.post("/{plan_id}/submit", response_model=PlanPublic)
+@router.post("/{plan_id}/submit", response_model=PlanPublic, responses=STEP_ERRORS)
 async def submit(
-    plan_id: str, caller: Reader, parts: PartsDep, body: StepIn | None = None
+    plan_id: PlanId, caller: Reader, parts: PartsDep, body: StepIn | None = None
 ) -> PlanPublic:
     """draft → submitted (finance or the plan's business unit)."""
     return await _step(plan_id, "submit", body, caller, parts)
 
 
-@router.post("/{plan_id}/approve", response_model=PlanPublic)
+@router.post("/{plan_id}/approve", response_model=PlanPublic, responses=STEP_ERRORS)
 async def approve(
-    plan_id: str, caller: Reader, parts: PartsDep, body: StepIn | None = None
+    plan_id: PlanId, caller: Reader, parts: PartsDep, body: StepIn | None = None
 ) -> PlanPublic:
     """submitted → approved (finance only): the plan's budgets are made or updated."""
     return await _step(plan_id, "approve", body, caller, parts)
 
 
-@router.post("/{plan_id}/reject", response_model=PlanPublic)
+@router.post("/{plan_id}/reject", response_model=PlanPublic, responses=STEP_ERRORS)
 async def reject(
-    plan_id: str, caller: Reader, parts: PartsDep, body: StepIn | None = None
+    plan_id: PlanId, caller: Reader, parts: PartsDep, body: StepIn | None = None
 ) -> PlanPublic:
     """submitted → rejected (finance only)."""
     return await _step(plan_id, "reject", body, caller, parts)
@@ -72,13 +77,16 @@ async def reject(
 @router.get(
     "/{plan_id}/variance",
     response_model=VariancePublic,
-    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"},
+        **errors(404, 502, r404="No such plan", r502="Billing's actuals unread"),
+    },
 )
 async def variance(
-    plan_id: str,
+    plan_id: PlanId,
     caller: Reader,
     parts: PartsDep,
-    through: Annotated[str | None, Query(max_length=16, description="YYYY-MM")] = None,
+    through: Through = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> VariancePublic | PlainTextResponse:
     """Per month and year to date: plan, actual (the ledger's), forecast, variance and

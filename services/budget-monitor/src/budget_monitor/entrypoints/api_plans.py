@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from budget_monitor.entrypoints.deps import Finance, PartsDep, Reader
 from budget_monitor.entrypoints.plan_inputs import PlanIn, VersionIn
@@ -31,12 +31,26 @@ from budget_monitor.service_layer import plans as service
 from budget_monitor.service_layer.plan_access import may_see
 from budget_monitor.service_layer.plan_parts import terms_now
 from budget_monitor.service_layer.plan_reports import versions_diff
+from chargeback.web import errors
+from chargeback.web.params import identifier_rule
 
 router = APIRouter(prefix="/v1/budget-plans", tags=["budget plans"])
-Ref = Annotated[str | None, Query(max_length=80, description="N, or <plan id>:N")]
+PlanId = Annotated[str, Path(**identifier_rule("The plan"))]
+VERSION_REF = r"^([A-Za-z0-9][A-Za-z0-9._-]{0,127}:)?[0-9]{1,6}$"
+Ref = Annotated[
+    str | None, Query(max_length=140, pattern=VERSION_REF, description="N, or <plan id>:N")
+]
+R404 = "No such plan"
 
 
-@router.post("", response_model=PlanPublic, status_code=201)
+@router.post(
+    "",
+    response_model=PlanPublic,
+    status_code=201,
+    responses=errors(
+        409, 502, r409="A plan for this scope and year exists", r502="Billing's actuals unread"
+    ),
+)
 async def propose(body: PlanIn, caller: Finance, parts: PartsDep) -> PlanPublic:
     """A draft plan (finance): 422 naming a bad field, 409 if a plan overlaps it."""
     found = plan_parts(parts)
@@ -60,21 +74,29 @@ async def list_plans(caller: Reader, parts: PartsDep) -> PlanList:
     return PlanList(plans=[await public(p, found) for p in shown])
 
 
-@router.get("/{plan_id}", response_model=PlanPublic)
-async def get_plan(plan_id: str, caller: Reader, parts: PartsDep) -> PlanPublic:
+@router.get("/{plan_id}", response_model=PlanPublic, responses=errors(404, r404=R404))
+async def get_plan(plan_id: PlanId, caller: Reader, parts: PartsDep) -> PlanPublic:
+    """The plan, its history and the budgets it made."""
     found = plan_parts(parts)
     return await public(await readable(plan_id, caller, found), found)
 
 
-@router.get("/{plan_id}/versions", response_model=VersionList)
-async def versions(plan_id: str, caller: Reader, parts: PartsDep) -> VersionList:
+@router.get("/{plan_id}/versions", response_model=VersionList, responses=errors(404, r404=R404))
+async def versions(plan_id: PlanId, caller: Reader, parts: PartsDep) -> VersionList:
     """Every version, oldest first, with who made it, when and why."""
     plan = await readable(plan_id, caller, plan_parts(parts))
     return VersionList(plan_id=plan.id, versions=[VersionPublic.of(v) for v in plan.versions])
 
 
-@router.post("/{plan_id}/versions", response_model=PlanPublic, status_code=201)
-async def add_version(plan_id: str, body: VersionIn, caller: Reader, parts: PartsDep) -> PlanPublic:
+@router.post(
+    "/{plan_id}/versions",
+    response_model=PlanPublic,
+    status_code=201,
+    responses=errors(404, 409, r404=R404, r409="The plan's state takes no new version"),
+)
+async def add_version(
+    plan_id: PlanId, body: VersionIn, caller: Reader, parts: PartsDep
+) -> PlanPublic:
     """A revision (finance) or a counter-proposal (the business unit, with a comment)."""
     found = plan_parts(parts)
     with plan_errors():
@@ -82,9 +104,9 @@ async def add_version(plan_id: str, body: VersionIn, caller: Reader, parts: Part
     return await public(plan, found)
 
 
-@router.get("/{plan_id}/diff", response_model=DiffPublic)
+@router.get("/{plan_id}/diff", response_model=DiffPublic, responses=errors(404, r404=R404))
 async def diff(
-    plan_id: str,
+    plan_id: PlanId,
     caller: Reader,
     parts: PartsDep,
     before: Annotated[Ref, Query(alias="from")] = None,

@@ -27,10 +27,15 @@ from billing.entrypoints.http.deps import (
 from billing.entrypoints.http.rollup_schemas import ActualsPublic, CostCentersPublic
 from billing.service_layer.rollups import actuals, tree_spend
 from chargeback.money import MINOR_UNITS
+from chargeback.web import errors
+from chargeback.web.params import CurrencyQuery, identifier_or_empty, period_rule
 
 router = APIRouter(tags=["cost centers"])
-Name = Annotated[str | None, Query(max_length=256)]
-Month = Annotated[str, Query(max_length=32, description="YYYY-MM")]
+CustomerFilter = Annotated[str | None, Query(**identifier_or_empty("The customer"))]
+CostCenterFilter = Annotated[str | None, Query(**identifier_or_empty("The cost-centre node"))]
+ServiceFilter = Annotated[str | None, Query(**identifier_or_empty("The service"))]
+Month = Annotated[str, Query(**period_rule())]
+READ_ERRORS = errors(400, 403, r400="A period not in the calendar, or a range over 36 months")
 
 
 def _name(value: str | None, field: str) -> str | None:
@@ -45,15 +50,15 @@ def _currency(value: str | None, default: str) -> str:
     return value
 
 
-@router.get("/v1/cost-centers")
+@router.get("/v1/cost-centers", responses=READ_ERRORS)
 async def cost_centers(
     caller: Caller,
     ledger: Ledger,
     registry: Registry,
     settings: Settings,
     period: Month,
-    customer: Name = None,
-    currency: Annotated[str | None, Query(max_length=3)] = None,
+    customer: CustomerFilter = None,
+    currency: CurrencyQuery = None,
 ) -> CostCentersPublic:
     """The cost-centre tree with each node's spend in `period` (in one currency)."""
     customer = scope_customer(caller, _name(customer, "customer"))
@@ -65,17 +70,17 @@ async def cost_centers(
     return CostCentersPublic.of(found, chosen, customer)
 
 
-@router.get("/v1/actuals")
+@router.get("/v1/actuals", responses=READ_ERRORS)
 async def monthly_actuals(
     caller: Caller,
     ledger: Ledger,
     settings: Settings,
-    first: Annotated[str, Query(alias="from", max_length=32, description="YYYY-MM")],
-    last: Annotated[str, Query(alias="to", max_length=32, description="YYYY-MM")],
-    customer: Name = None,
-    cost_center: Name = None,
-    service: Name = None,
-    currency: Annotated[str | None, Query(max_length=3)] = None,
+    first: Annotated[str, Query(alias="from", **period_rule("The first billing period"))],
+    last: Annotated[str, Query(alias="to", **period_rule("The last billing period"))],
+    customer: CustomerFilter = None,
+    cost_center: CostCenterFilter = None,
+    service: ServiceFilter = None,
+    currency: CurrencyQuery = None,
 ) -> ActualsPublic:
     """Spend per billing period from `from` to `to` (at most 36 months) for a scope."""
     customer = scope_customer(caller, _name(customer, "customer"))
